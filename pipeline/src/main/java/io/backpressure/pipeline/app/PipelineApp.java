@@ -1,0 +1,82 @@
+package io.backpressure.pipeline.app;
+
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.handler.Handlers;
+import io.backpressure.pipeline.handler.RequestHandler;
+import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.pipeline.topology.PipelineTopology;
+import io.backpressure.pipeline.window.Window;
+import io.backpressure.schemas.WorkRequest;
+import io.backpressure.schemas.WorkResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running instance of the pipeline: its Kafka Streams client, its handler and its window. */
+public final class PipelineApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
+
+    private final PipelineConfig config;
+    private final RequestHandler handler;
+    private final Window window;
+    private final KafkaStreams streams;
+
+    private PipelineApp(PipelineConfig config, RequestHandler handler, Window window, KafkaStreams streams) {
+        this.config = config;
+        this.handler = handler;
+        this.window = window;
+        this.streams = streams;
+    }
+
+    /** Creates missing topics, builds the topology and starts Kafka Streams. */
+    public static PipelineApp start(PipelineConfig config) {
+        return start(config, Handlers.create(config));
+    }
+
+    public static PipelineApp start(PipelineConfig config, RequestHandler handler) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
+            TopicSetup.ensure(admin, config.topics(), List.of());
+        }
+        Window window = new Window(config.window().capacity());
+        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.kafka().schemaRegistryUrl(), "specific.avro.reader", true);
+        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
+        requests.configure(serdeConfig, false);
+        AvroSerializer<WorkResult> results = new AvroSerializer<>();
+        results.configure(serdeConfig, false);
+        Topology topology = PipelineTopology.build(config, handler, window, requests, results, Clock.systemUTC(), System.nanoTime());
+        KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
+        streams.start();
+        LOG.info("pipeline {} started: {} -> {} / {}, window {}, guarantee {}", config.kafka().applicationId(),
+                config.topics().input(), config.topics().results(), config.topics().dropped(), config.window().capacity(),
+                config.kafka().guarantee().streamsName());
+        return new PipelineApp(config, handler, window, streams);
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public Window window() {
+        return window;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** Stops Kafka Streams (which drains and commits every task) and then the handler. */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(60));
+        handler.close();
+    }
+}

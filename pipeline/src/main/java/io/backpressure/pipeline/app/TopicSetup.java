@@ -1,0 +1,63 @@
+package io.backpressure.pipeline.app;
+
+import io.backpressure.pipeline.config.TopicSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the pipeline's topics when they are missing and refuses to run against existing ones whose partition
+ * count differs from the configuration: keys would land on other partitions than the pipeline expects.
+ */
+public final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    public static void ensure(Admin admin, TopicSettings topics, List<String> extraTopics) {
+        List<String> names = new ArrayList<>(List.of(topics.input(), topics.results(), topics.dropped()));
+        names.addAll(extraTopics);
+        try {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, topics.partitions(), topics.replicationFactor())).toList();
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), topics.partitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            for (String name : names) {
+                int actual = described.get(name).partitions().size();
+                if (actual != topics.partitions()) {
+                    throw new IllegalStateException("topic " + name + " exists with " + actual + " partitions but pipeline.topics.partitions is "
+                            + topics.partitions() + ": set pipeline.topics.partitions=" + actual + " or use other topic names");
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not create or describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within 30 s while creating topics " + names
+                    + " (is the broker at pipeline.bootstrap-servers running?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.backpressure.pipeline.audit;
+
+import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.topology.PipelineHeaders;
+import io.backpressure.schemas.WorkResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the results and dropped topics (read-committed, so aborted transactions are not counted) from the offsets
+ * they had when it was created, and tallies the request ids it sees that match a filter.
+ */
+public final class OutcomeReader implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AvroDeserializer<WorkResult> results;
+    private final String resultsTopic;
+    private final Predicate<String> idFilter;
+    private final Tally tally = new Tally();
+
+    /** @param fromStart read the topics from the beginning instead of from their current end */
+    public OutcomeReader(String bootstrapServers, String registryUrl, String resultsTopic, String droppedTopic,
+                         Predicate<String> idFilter, boolean fromStart) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.results = new AvroDeserializer<>();
+        results.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        this.resultsTopic = resultsTopic;
+        this.idFilter = idFilter;
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(resultsTopic, droppedTopic)) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        if (fromStart) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+            ends.forEach(consumer::seek);
+        }
+    }
+
+    /** Reads whatever has arrived, waiting at most {@code wait}; returns the running tally. */
+    public Tally poll(Duration wait) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
+            if (record.topic().equals(resultsTopic)) {
+                String id = results.deserialize(record.topic(), record.headers(), record.value()).getRequestId();
+                if (idFilter.test(id)) {
+                    tally.result(id);
+                }
+            } else {
+                String id = PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID);
+                if (id != null && idFilter.test(id)) {
+                    tally.dropped(id);
+                }
+            }
+        }
+        return tally;
+    }
+
+    public Tally tally() {
+        return tally;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

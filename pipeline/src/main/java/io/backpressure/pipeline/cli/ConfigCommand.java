@@ -1,0 +1,35 @@
+package io.backpressure.pipeline.cli;
+
+import io.backpressure.pipeline.config.Setting;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "config", description = "Validate the configuration and print every effective setting.")
+final class ConfigCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var loader = options.loader();
+        loader.load();
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, String> values = new TreeMap<>(loader.effectiveValues());
+        values.forEach((name, value) -> {
+            Setting setting = Setting.named(name);
+            out.printf("%-44s %-40s %s%n", name, value, setting == null ? "(Kafka property)" : "env " + setting.envName());
+        });
+        out.println("configuration OK");
+        out.flush();
+        return 0;
+    }
+}

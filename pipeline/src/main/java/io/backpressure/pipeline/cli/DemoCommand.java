@@ -1,0 +1,133 @@
+package io.backpressure.pipeline.cli;
+
+import io.backpressure.pipeline.app.PipelineApp;
+import io.backpressure.pipeline.audit.OutcomeReader;
+import io.backpressure.pipeline.audit.Tally;
+import io.backpressure.pipeline.broker.LocalStack;
+import io.backpressure.pipeline.config.ConfigLoader;
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.lag.LagReader;
+import io.backpressure.pipeline.lag.PartitionLag;
+import io.backpressure.pipeline.produce.ProduceSpec;
+import io.backpressure.pipeline.produce.RequestProducer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", description = "Everything in one command: start the local stack (or reuse a running one), run the pipeline, "
+        + "produce requests, show progress, and account for every request id.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "50000", description = "requests to produce (default: ${DEFAULT-VALUE})")
+    long count;
+
+    @Option(names = "--failure-rate", defaultValue = "0.01",
+            description = "share of simulated downstream calls that fail, so drops show up (default: ${DEFAULT-VALUE})")
+    double failureRate;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for every request to be accounted for (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
+    @Option(names = "--data-dir", defaultValue = ".pipeline-local", description = "data of the local stack if the demo starts it")
+    Path dataDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ConfigLoader loader = options.loader();
+        if (!options.overrides.containsKey("pipeline.handler.simulated.failure-rate")) {
+            loader.set("pipeline.handler.simulated.failure-rate", Double.toString(failureRate));
+        }
+        PipelineConfig config = loader.load();
+        LocalStack owned = startStackIfNeeded(config, out);
+        try (PipelineApp app = PipelineApp.start(config)) {
+            String prefix = "demo-" + System.currentTimeMillis();
+            Tally.Summary summary = runAndAccount(config, prefix, out);
+            out.println(summary.line());
+            out.flush();
+            return summary.missing() == 0 ? 0 : 1;
+        } finally {
+            if (owned != null) {
+                out.println("stopping the local stack the demo started");
+                out.flush();
+                owned.close();
+            }
+        }
+    }
+
+    private LocalStack startStackIfNeeded(PipelineConfig config, PrintWriter out) {
+        boolean defaults = config.kafka().bootstrapServers().equals(LocalStack.DEFAULT_BOOTSTRAP)
+                && config.kafka().schemaRegistryUrl().equals(LocalStack.DEFAULT_REGISTRY_URL);
+        if (!defaults || LocalStack.defaultStackRunning()) {
+            out.println("using Kafka at " + config.kafka().bootstrapServers() + " and registry at " + config.kafka().schemaRegistryUrl());
+            out.flush();
+            return null;
+        }
+        out.println("starting the local stack (Kafka + schema registry, data in " + dataDir.toAbsolutePath() + ") ...");
+        out.flush();
+        long start = System.nanoTime();
+        LocalStack stack = LocalStack.start(dataDir, LocalStack.DEFAULT_KAFKA_PORT, LocalStack.DEFAULT_CONTROLLER_PORT,
+                LocalStack.DEFAULT_REGISTRY_PORT);
+        out.printf("local stack ready in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        out.flush();
+        return stack;
+    }
+
+    private Tally.Summary runAndAccount(PipelineConfig config, String prefix, PrintWriter out) {
+        ProduceSpec spec = new ProduceSpec(count, 0, 1000, 100, null, prefix);
+        AtomicLong produced = new AtomicLong();
+        String bootstrap = config.kafka().bootstrapServers();
+        String registry = config.kafka().schemaRegistryUrl();
+        try (OutcomeReader reader = new OutcomeReader(bootstrap, registry, config.topics().results(), config.topics().dropped(),
+                id -> id.startsWith(prefix + "-"), false);
+             LagReader lag = new LagReader(bootstrap, Clock.systemUTC())) {
+            out.printf("producing %,d requests with ids %s-0 .. %s-%d%n", count, prefix, prefix, count - 1);
+            out.flush();
+            long start = System.nanoTime();
+            RequestProducer producer = new RequestProducer(bootstrap, registry, config.topics().input(), Clock.systemUTC());
+            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set));
+            long deadline = start + Duration.ofSeconds(timeoutSeconds).toNanos();
+            long lastReport = 0;
+            Tally tally = reader.tally();
+            while (System.nanoTime() < deadline) {
+                tally = reader.poll(Duration.ofMillis(200));
+                boolean sent = sending.isDone();
+                if (sent) {
+                    produced.set(sending.join());
+                }
+                boolean allAccounted = sent && tally.results() + tally.dropped() >= count;
+                if (allAccounted || System.nanoTime() - lastReport > 1_000_000_000L) {
+                    lastReport = System.nanoTime();
+                    long totalLag = lag.read(config.kafka().applicationId(), Set.of(config.topics().input())).stream()
+                            .mapToLong(PartitionLag::lag).sum();
+                    out.printf("  %5.1fs produced=%,d results=%,d dropped=%,d lag=%,d%n", (System.nanoTime() - start) / 1e9,
+                            produced.get(), tally.results(), tally.dropped(), totalLag);
+                    out.flush();
+                }
+                if (allAccounted) {
+                    break;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf("accounted for %,d of %,d requests in %.1f s (%,.0f requests/s end to end)%n",
+                    tally.results() + tally.dropped(), count, seconds, (tally.results() + tally.dropped()) / seconds);
+            out.flush();
+            return tally.summarize(count, spec::requestId);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.backpressure.pipeline.cli;
+
+import io.backpressure.pipeline.app.PipelineApp;
+import io.backpressure.pipeline.config.PipelineConfig;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Run the pipeline (a Kafka Streams application) until Ctrl-C. Creates missing topics.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PipelineConfig config = options.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PipelineApp app = PipelineApp.start(config);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicBoolean failed = new AtomicBoolean();
+        app.streams().setStateListener((now, before) -> {
+            out.println("state " + before + " -> " + now);
+            out.flush();
+            if (now == KafkaStreams.State.ERROR) {
+                failed.set(true);
+                done.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            done.countDown();
+        }, "pipeline-stop"));
+        out.println("pipeline running: " + config.topics().input() + " -> " + config.topics().results() + " / "
+                + config.topics().dropped() + " (Ctrl-C to stop)");
+        out.flush();
+        done.await();
+        return failed.get() ? 1 : 0;
+    }
+}

@@ -1,0 +1,43 @@
+package io.backpressure.pipeline.config;
+
+import java.time.Duration;
+
+/**
+ * Which downstream handler the pipeline calls.
+ *
+ * @param type          {@code simulated}, {@code http}, or the class name of a user handler
+ * @param simulated     settings of the built-in simulated downstream
+ * @param httpUrl       the URL the {@code http} handler posts each payload to
+ */
+public record HandlerSettings(String type, SimulatedDownstream simulated, String httpUrl) {
+
+    public HandlerSettings {
+        Check.notBlank("pipeline.handler.type", type);
+        if (type.equals("http") && (httpUrl == null || !(httpUrl.startsWith("http://") || httpUrl.startsWith("https://")))) {
+            throw new IllegalStateException("pipeline.handler.type=http needs pipeline.handler.http.url (an http:// or https:// URL), was "
+                    + httpUrl);
+        }
+    }
+
+    /**
+     * A downstream that takes time and sometimes fails, so the pipeline can be seen working without a real service.
+     *
+     * @param latency             mean service time of one call
+     * @param distribution        {@code fixed}, {@code uniform} (0 to 2x the mean) or {@code exponential}
+     * @param failureRate         share of calls that fail with a retryable error
+     * @param concurrency         calls served at once; 0 for unlimited. Past it calls queue, which is how overload shows
+     * @param seed                seed of the downstream's random draws, for repeatable runs
+     */
+    public record SimulatedDownstream(Duration latency, String distribution, double failureRate, int concurrency, long seed) {
+
+        public SimulatedDownstream {
+            Check.notNegative("pipeline.handler.simulated.latency", latency);
+            if (!java.util.List.of("fixed", "uniform", "exponential").contains(distribution)) {
+                throw new IllegalArgumentException(
+                        "pipeline.handler.simulated.distribution must be one of fixed, uniform, exponential, was " + distribution);
+            }
+            Check.between("pipeline.handler.simulated.failure-rate", failureRate, 0.0, 1.0);
+            Check.atLeast("pipeline.handler.simulated.concurrency", concurrency, 0);
+        }
+    }
+}

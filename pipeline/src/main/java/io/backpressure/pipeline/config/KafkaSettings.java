@@ -1,0 +1,34 @@
+package io.backpressure.pipeline.config;
+
+import java.util.Map;
+
+/**
+ * Where the pipeline connects and how Kafka Streams runs it.
+ *
+ * @param streamsOverrides any Kafka Streams or client property, given as {@code kafka.<name>} in the configuration
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String applicationId,
+        ProcessingGuarantee guarantee,
+        String stateDir,
+        Map<String, String> streamsOverrides) {
+
+    public KafkaSettings {
+        Check.notBlank("pipeline.bootstrap-servers", bootstrapServers);
+        Check.notBlank("pipeline.schema-registry.url", schemaRegistryUrl);
+        if (!schemaRegistryUrl.startsWith("http://") && !schemaRegistryUrl.startsWith("https://")
+                && !schemaRegistryUrl.startsWith("mock://")) {
+            throw new IllegalArgumentException("pipeline.schema-registry.url must start with http://, https:// or mock://, was "
+                    + schemaRegistryUrl);
+        }
+        Check.notBlank("pipeline.application-id", applicationId);
+        if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("pipeline.application-id may contain only letters, digits, '.', '_' and '-', was "
+                    + applicationId);
+        }
+        Check.notBlank("pipeline.state-dir", stateDir);
+        streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+}

@@ -1,0 +1,73 @@
+package io.backpressure.pipeline.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
+public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSettings window, HandlerSettings handler) {
+
+    /** Poll often so punctuators that forward finished calls fire on time (the Streams default is 100 ms). */
+    static final String DEFAULT_POLL_MS = "10";
+
+    public PipelineConfig {
+        checkWaitBounds(kafka, window);
+    }
+
+    /**
+     * Kafka Streams properties for this pipeline: our defaults first, then the user's {@code kafka.*} overrides.
+     */
+    public Properties streamsProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.guarantee().streamsName());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir());
+        props.put(StreamsConfig.POLL_MS_CONFIG, DEFAULT_POLL_MS);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        props.putAll(kafka.streamsOverrides());
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    /** The longest a stream thread may block waiting for the window: a timed-out call always frees a slot before it. */
+    public Duration maxBlock() {
+        return window.handlerTimeout().plus(window.handlerTimeout().dividedBy(2)).plusSeconds(1);
+    }
+
+    private static void checkWaitBounds(KafkaSettings kafka, WindowSettings window) {
+        Duration maxBlock = window.handlerTimeout().plus(window.handlerTimeout().dividedBy(2)).plusSeconds(1);
+        long maxPoll = longSetting(kafka, "max.poll.interval.ms", 300_000L);
+        if (maxBlock.toMillis() > maxPoll / 2) {
+            throw new IllegalStateException("pipeline.handler.timeout=" + Durations.format(window.handlerTimeout())
+                    + " lets the stream thread block for up to " + maxBlock.toMillis() + " ms, more than half of kafka.max.poll.interval.ms="
+                    + maxPoll + ": lower pipeline.handler.timeout or raise kafka.max.poll.interval.ms");
+        }
+        if (kafka.guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2) {
+            // Streams sets transaction.timeout.ms to 10 s under exactly-once unless the user overrides it.
+            long txTimeout = longSetting(kafka, "producer.transaction.timeout.ms", longSetting(kafka, "transaction.timeout.ms", 10_000L));
+            long commitInterval = longSetting(kafka, "commit.interval.ms", 100L);
+            if (maxBlock.toMillis() + commitInterval >= txTimeout) {
+                throw new IllegalStateException("under exactly_once_v2 a transaction may stay open for pipeline.handler.timeout x 1.5 + 1 s ("
+                        + maxBlock.toMillis() + " ms) plus kafka.commit.interval.ms (" + commitInterval
+                        + " ms), which must stay below the transaction timeout (" + txTimeout
+                        + " ms): lower pipeline.handler.timeout or kafka.commit.interval.ms, or raise kafka.producer.transaction.timeout.ms");
+            }
+        }
+    }
+
+    private static long longSetting(KafkaSettings kafka, String name, long fallback) {
+        String value = kafka.streamsOverrides().get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kafka." + name + " must be a whole number of milliseconds, was " + value);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.backpressure.pipeline.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/** One documented configuration setting: its name, default and meaning. The README's table is generated from these. */
+public record Setting(String name, String defaultValue, String description) {
+
+    /** The environment variable that overrides this setting: {@code pipeline.window.capacity} -> {@code PIPELINE_WINDOW_CAPACITY}. */
+    public String envName() {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static final List<Setting> ALL = List.of(
+            new Setting("pipeline.bootstrap-servers", "127.0.0.1:9092", "Kafka bootstrap servers"),
+            new Setting("pipeline.schema-registry.url", "http://127.0.0.1:8081/apis/ccompat/v7",
+                    "Confluent-compatible schema registry URL (the local stack's registry by default)"),
+            new Setting("pipeline.application-id", "backpressure-pipeline",
+                    "Kafka Streams application id; also the consumer group whose lag is reported"),
+            new Setting("pipeline.processing-guarantee", "at_least_once", "at_least_once or exactly_once_v2"),
+            new Setting("pipeline.state-dir", ".pipeline-local/streams", "Kafka Streams state directory"),
+            new Setting("pipeline.topics.input", "work-requests", "topic of work requests"),
+            new Setting("pipeline.topics.results", "work-results", "topic of results of successful requests"),
+            new Setting("pipeline.topics.dropped", "work-dropped", "topic of dropped requests, reason in headers"),
+            new Setting("pipeline.topics.partitions", "6", "partitions of topics the pipeline creates"),
+            new Setting("pipeline.topics.replication-factor", "1", "replication factor of topics the pipeline creates"),
+            new Setting("pipeline.window.capacity", "1000", "most handler calls in flight at once per instance"),
+            new Setting("pipeline.window.forward-interval", "10ms",
+                    "how often finished calls are forwarded when no record arrives (jittered)"),
+            new Setting("pipeline.handler.timeout", "5s", "per-attempt handler timeout; a timed-out call is a retryable failure"),
+            new Setting("pipeline.handler.type", "simulated", "simulated, http, or the class name of your RequestHandler"),
+            new Setting("pipeline.handler.http.url", "", "URL the http handler posts payloads to"),
+            new Setting("pipeline.handler.simulated.latency", "5ms", "mean latency of the simulated downstream"),
+            new Setting("pipeline.handler.simulated.distribution", "uniform", "fixed, uniform (0 to 2x mean) or exponential"),
+            new Setting("pipeline.handler.simulated.failure-rate", "0.0", "share of simulated calls that fail (retryable)"),
+            new Setting("pipeline.handler.simulated.concurrency", "0",
+                    "calls the simulated downstream serves at once (0 = unlimited); extra calls queue"),
+            new Setting("pipeline.handler.simulated.seed", "42", "seed of the simulated downstream's random draws"));
+
+    public static Setting named(String name) {
+        return ALL.stream().filter(s -> s.name.equals(name)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,108 @@
+package io.backpressure.pipeline.produce;
+
+import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.schemas.WorkRequest;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Sends generated work requests to the input topic, optionally at a fixed rate, with idempotence on and acks=all. */
+public final class RequestProducer {
+    private final String bootstrapServers;
+    private final String registryUrl;
+    private final String topic;
+    private final Clock clock;
+
+    public RequestProducer(String bootstrapServers, String registryUrl, String topic, Clock clock) {
+        this.bootstrapServers = bootstrapServers;
+        this.registryUrl = registryUrl;
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    /**
+     * Sends every request and waits until all are acknowledged.
+     *
+     * @param progress called about once per second with the number acknowledged so far
+     * @return the number of requests acknowledged
+     */
+    public long produce(ProduceSpec spec, LongConsumer progress) {
+        AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        AtomicLong acked = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        SplittableRandom random = new SplittableRandom(spec.idPrefix().hashCode());
+        byte[] payload = new byte[spec.payloadBytes()];
+        long start = System.nanoTime();
+        long lastProgress = start;
+        try (KafkaProducer<String, WorkRequest> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
+            for (long n = 0; n < spec.count() && failure.get() == null; n++) {
+                pace(spec, n, start);
+                random.nextBytes(payload);
+                WorkRequest request = request(spec, n, payload);
+                producer.send(new ProducerRecord<>(topic, request.getKey(), request), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else {
+                        acked.incrementAndGet();
+                    }
+                });
+                if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(1)) {
+                    lastProgress = System.nanoTime();
+                    progress.accept(acked.get());
+                }
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("producing to " + topic + " failed after " + acked.get() + " requests: "
+                    + failure.get().getMessage(), failure.get());
+        }
+        return acked.get();
+    }
+
+    private WorkRequest request(ProduceSpec spec, long n, byte[] payload) {
+        Instant now = clock.instant();
+        return WorkRequest.newBuilder()
+                .setRequestId(spec.requestId(n))
+                .setKey("key-" + (n % spec.keys()))
+                .setPayload(ByteBuffer.wrap(payload.clone()))
+                .setCreatedAt(now)
+                .setDeadline(spec.deadline() == null ? null : now.plus(spec.deadline()))
+                .setAttributes(Map.of("producer", "pipeline-cli"))
+                .build();
+    }
+
+    /** Sleeps just long enough to keep to the target rate; the bound is one inter-request gap. */
+    private static void pace(ProduceSpec spec, long n, long start) {
+        if (spec.ratePerSecond() <= 0) {
+            return;
+        }
+        long due = start + (long) (n * 1e9 / spec.ratePerSecond());
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while producing", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.backpressure.pipeline.topology;
+
+import io.backpressure.pipeline.handler.FailureClassifier;
+import io.backpressure.pipeline.handler.RequestHandler;
+import io.backpressure.pipeline.topology.internal.DrainHookStore;
+import io.backpressure.pipeline.topology.internal.JitteredTimer;
+import io.backpressure.pipeline.topology.internal.StreamThreadForwarder;
+import io.backpressure.pipeline.window.Window;
+import io.backpressure.schemas.WorkRequest;
+import java.time.Clock;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+
+/**
+ * The per-task processor: decode, admit into the window, dispatch to the handler, and forward finished calls.
+ * Finished calls are forwarded only on the stream thread: from {@code process()}, from a jittered wall-clock timer,
+ * and from the drain-before-commit hook, which waits until the task has nothing in flight. So an offset is never
+ * committed for a request whose outcome has not been written.
+ */
+final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private final PipelineParts parts;
+    private final LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
+    private final RandomGenerator random;
+    private StreamThreadForwarder<byte[], byte[]> forwarder;
+    private Dispatcher dispatcher;
+    private Admission admission;
+    private JitteredTimer timer;
+    private int held;
+
+    WorkProcessor(PipelineParts parts, RandomGenerator random) {
+        this.parts = parts;
+        this.random = random;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        forwarder = new StreamThreadForwarder<>(context);
+        Window window = parts.window();
+        window.registerTask();
+        dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished);
+        admission = new Admission(window, parts.maxBlock());
+        DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
+        hook.beforeCommit(this::drainBeforeCommit);
+        timer = JitteredTimer.start(context, parts.forwardInterval(), random, this::forwardFinished);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        forwardFinished();
+        ProcessorRecordContext origin = forwarder.currentRecordContext();
+        WorkRequest request;
+        try {
+            request = decode(record, origin);
+        } catch (RuntimeException undecodable) {
+            emit(parts.router().drop(record, origin, DropReason.UNDECODABLE, FailureClassifier.describe(undecodable), 0, null));
+            return;
+        }
+        Clock clock = parts.clock();
+        if (request.getDeadline() != null && !clock.instant().isBefore(request.getDeadline())) {
+            emit(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + request.getDeadline() + " passed", 0,
+                    request.getRequestId()));
+            return;
+        }
+        admission.acquire(() -> held, this::awaitFinished);
+        held++;
+        dispatcher.dispatch(new Call(request, record, origin, 1, clock.millis(), null));
+    }
+
+    private WorkRequest decode(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
+        if (record.value() == null || record.value().length == 0) {
+            throw new IllegalArgumentException("empty value");
+        }
+        if (record.value().length > parts.maxValueBytes()) {
+            throw new IllegalArgumentException("value of " + record.value().length + " bytes exceeds " + parts.maxValueBytes());
+        }
+        WorkRequest request = parts.requestDeserializer().deserialize(origin.topic(), record.headers(), record.value());
+        if (request == null) {
+            throw new IllegalArgumentException("value decoded to null");
+        }
+        return request;
+    }
+
+    /** Forwards every call that has finished so far, without waiting. */
+    private void forwardFinished() {
+        Call call;
+        while ((call = finished.poll()) != null) {
+            forward(call);
+        }
+    }
+
+    /** Waits up to {@code nanos} for a finished call, then forwards all finished calls; true if it forwarded any. */
+    private boolean awaitFinished(long nanos) {
+        Call call;
+        try {
+            call = finished.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for in-flight calls", e);
+        }
+        if (call == null) {
+            return false;
+        }
+        forward(call);
+        forwardFinished();
+        return true;
+    }
+
+    private void drainBeforeCommit() {
+        long deadline = System.nanoTime() + parts.maxBlock().toNanos();
+        forwardFinished();
+        while (held > 0) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new IllegalStateException(held + " call(s) still in flight " + parts.maxBlock().toMillis()
+                        + " ms into the pre-commit drain although every call times out after pipeline.handler.timeout");
+            }
+            awaitFinished(remaining);
+        }
+    }
+
+    private void forward(Call call) {
+        held--;
+        emit(parts.router().route(call));
+    }
+
+    private void emit(Routed routed) {
+        forwarder.forward(routed.record(), routed.child(), routed.origin());
+        if (routed.dropReason() != null) {
+            parts.dropLog().dropped(routed.dropReason(), PipelineHeaders.get(routed.record().headers(), PipelineHeaders.REQUEST_ID),
+                    PipelineHeaders.get(routed.record().headers(), PipelineHeaders.LAST_ERROR));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.cancel();
+        }
+        // A clean close has drained already (Streams commits before closing a task). After an unclean close the
+        // remaining calls release their window slots as they finish and their outcomes are discarded: their records
+        // were not committed, so they will be processed again.
+        parts.window().unregisterTask();
+    }
+
+}
