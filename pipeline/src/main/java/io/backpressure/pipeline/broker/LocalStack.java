@@ -2,6 +2,8 @@ package io.backpressure.pipeline.broker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** The broker and the registry together, started in order and stopped in reverse. */
 public final class LocalStack implements AutoCloseable {
@@ -20,13 +22,23 @@ public final class LocalStack implements AutoCloseable {
         this.registry = registry;
     }
 
+    /** Starts the broker and the registry in parallel (they do not depend on each other) and waits for both. */
     public static LocalStack start(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
-        KafkaBrokerProcess broker = KafkaBrokerProcess.start(dataDir, kafkaPort, controllerPort, START_TIMEOUT);
+        Path dir = dataDir.toAbsolutePath();
+        CompletableFuture<RegistryProcess> registry = CompletableFuture.supplyAsync(
+                () -> RegistryProcess.start(dir, registryPort, START_TIMEOUT));
+        KafkaBrokerProcess broker;
         try {
-            return new LocalStack(broker, RegistryProcess.start(dataDir, registryPort, START_TIMEOUT));
+            broker = KafkaBrokerProcess.start(dir, kafkaPort, controllerPort, START_TIMEOUT);
         } catch (RuntimeException e) {
-            broker.close();
+            registry.thenAccept(RegistryProcess::close);
             throw e;
+        }
+        try {
+            return new LocalStack(broker, registry.join());
+        } catch (CompletionException e) {
+            broker.close();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

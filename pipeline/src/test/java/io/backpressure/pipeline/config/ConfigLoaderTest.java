@@ -1,0 +1,98 @@
+package io.backpressure.pipeline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsPointAtTheLocalStack() {
+        PipelineConfig config = new ConfigLoader().load();
+        assertEquals("127.0.0.1:9092", config.kafka().bootstrapServers());
+        assertEquals("http://127.0.0.1:8081/apis/ccompat/v7", config.kafka().schemaRegistryUrl());
+        assertEquals(ProcessingGuarantee.AT_LEAST_ONCE, config.kafka().guarantee());
+        assertEquals(1000, config.window().capacity());
+        assertEquals(Duration.ofSeconds(5), config.window().handlerTimeout());
+    }
+
+    @Test
+    void laterSourcesWinFileThenEnvironmentThenFlags(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pipeline.properties");
+        Files.writeString(file, "pipeline.window.capacity=10\npipeline.topics.partitions=3\nkafka.num.stream.threads=2\n");
+        PipelineConfig config = new ConfigLoader()
+                .file(file)
+                .environment(Map.of("PIPELINE_WINDOW_CAPACITY", "20", "PIPELINE_PROCESSING_GUARANTEE", "exactly_once_v2"))
+                .overrides(Map.of("pipeline.window.capacity", "30"))
+                .load();
+        assertEquals(30, config.window().capacity());
+        assertEquals(3, config.topics().partitions());
+        assertEquals(ProcessingGuarantee.EXACTLY_ONCE_V2, config.kafka().guarantee());
+        assertEquals("2", config.streamsProperties().get("num.stream.threads"));
+        assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
+    }
+
+    @Test
+    void badValueNamesTheSettingAndTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.window.capacity", "0").load());
+        assertEquals("pipeline.window.capacity must be >= 1, was 0", e.getMessage());
+        IllegalArgumentException notNumber = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.topics.partitions", "six").load());
+        assertEquals("pipeline.topics.partitions must be a whole number, was 'six'", notNumber.getMessage());
+        IllegalArgumentException guarantee = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.processing-guarantee", "exactly_once").load());
+        assertEquals("pipeline.processing-guarantee must be one of at_least_once, exactly_once_v2, was exactly_once", guarantee.getMessage());
+    }
+
+    @Test
+    void unknownSettingIsRefusedSoTyposAreNoticed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.window.capcity", "5"));
+        assertTrue(e.getMessage().startsWith("unknown setting pipeline.window.capcity"), e.getMessage());
+    }
+
+    @Test
+    void handlerTimeoutThatOutlastsTheTransactionIsRefusedUnderExactlyOnce() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ConfigLoader()
+                .set("pipeline.processing-guarantee", "exactly_once_v2")
+                .set("pipeline.handler.timeout", "8s")
+                .load());
+        assertTrue(e.getMessage().contains("kafka.producer.transaction.timeout.ms"), e.getMessage());
+        // Raising the transaction timeout makes the same handler timeout acceptable.
+        new ConfigLoader().set("pipeline.processing-guarantee", "exactly_once_v2").set("pipeline.handler.timeout", "8s")
+                .set("kafka.producer.transaction.timeout.ms", "60000").load();
+    }
+
+    @Test
+    void handlerTimeoutThatRisksThePollIntervalIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ConfigLoader()
+                .set("pipeline.handler.timeout", "10s").set("kafka.max.poll.interval.ms", "20000").load());
+        assertTrue(e.getMessage().contains("kafka.max.poll.interval.ms=20000"), e.getMessage());
+    }
+
+    @Test
+    void httpHandlerNeedsAUrl() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ConfigLoader().set("pipeline.handler.type", "http").load());
+        assertTrue(e.getMessage().startsWith("pipeline.handler.type=http needs pipeline.handler.http.url"), e.getMessage());
+    }
+
+    @Test
+    void durationsAcceptShortAndIsoForms() {
+        assertEquals(Duration.ofMillis(250), Durations.parse("x", "250ms"));
+        assertEquals(Duration.ofSeconds(5), Durations.parse("x", "5s"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("x", "2m"));
+        assertEquals(Duration.ofSeconds(1), Durations.parse("x", "PT1S"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse("pipeline.handler.timeout", "soon"));
+        assertEquals("pipeline.handler.timeout must be a duration such as 250ms, 5s, 2m or PT1S, was 'soon'", e.getMessage());
+    }
+}

@@ -1,0 +1,183 @@
+package io.backpressure.pipeline.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.backpressure.pipeline.config.ConfigLoader;
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.pipeline.window.Window;
+import io.backpressure.schemas.WorkRequest;
+import io.backpressure.schemas.WorkResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology under TopologyTestDriver: routing of every outcome, bad input, deadlines, timeouts, and drain-before-commit. */
+class PipelineTopologyTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final String registry = "mock://topology-" + UUID.randomUUID();
+    private final Map<String, Object> serdeConfig = Map.of("schema.registry.url", registry, "specific.avro.reader", true);
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<byte[], byte[]> results;
+    private TestOutputTopic<byte[], byte[]> dropped;
+    private final AvroSerializer<WorkRequest> requestSerializer = new AvroSerializer<>();
+    private final AvroDeserializer<WorkResult> resultDeserializer = new AvroDeserializer<>();
+
+    private void start(TestHandler handler, String... settings) {
+        ConfigLoader loader = new ConfigLoader().set("pipeline.schema-registry.url", registry).set("pipeline.window.capacity", "4");
+        for (int i = 0; i < settings.length; i += 2) {
+            loader.set(settings[i], settings[i + 1]);
+        }
+        PipelineConfig config = loader.load();
+        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
+        requests.configure(serdeConfig, false);
+        AvroSerializer<WorkResult> resultSerializer = new AvroSerializer<>();
+        resultSerializer.configure(serdeConfig, false);
+        requestSerializer.configure(serdeConfig, false);
+        resultDeserializer.configure(serdeConfig, false);
+        var topology = PipelineTopology.build(config, handler, new Window(config.window().capacity()), requests, resultSerializer,
+                Clock.fixed(NOW, ZoneOffset.UTC), 7L);
+        var props = config.streamsProperties();
+        driver = new TopologyTestDriver(topology, props);
+        input = driver.createInputTopic(config.topics().input(), new ByteArraySerializer(), new ByteArraySerializer());
+        results = driver.createOutputTopic(config.topics().results(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dropped = driver.createOutputTopic(config.topics().dropped(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private byte[] encode(WorkRequest request) {
+        return requestSerializer.serialize("work-requests", request);
+    }
+
+    private static WorkRequest request(String id, Instant deadline) {
+        return WorkRequest.newBuilder().setRequestId(id).setKey("k-" + id)
+                .setPayload(ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8)))
+                .setCreatedAt(NOW.minusMillis(250)).setDeadline(deadline).build();
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        return PipelineHeaders.get(record.headers(), name);
+    }
+
+    @Test
+    void successBecomesAResultWithAttemptsAndLatency() {
+        start(TestHandler.always(Outcome.success("ok".getBytes(StandardCharsets.UTF_8))));
+        input.pipeInput("k-a".getBytes(StandardCharsets.UTF_8), encode(request("a", null)));
+        List<TestRecord<byte[], byte[]>> out = results.readRecordsToList();
+        assertEquals(1, out.size());
+        WorkResult result = resultDeserializer.deserialize("work-results", out.get(0).value());
+        assertEquals("a", result.getRequestId());
+        assertEquals(1, result.getAttempts());
+        assertEquals(250, result.getLatencyMs());
+        assertArrayEquals("k-a".getBytes(StandardCharsets.UTF_8), out.get(0).key());
+        assertTrue(dropped.isEmpty());
+    }
+
+    @Test
+    void undecodableRecordsAreDroppedWithReasonAndOriginalBytesAndTheNextRecordStillWorks() {
+        TestHandler handler = TestHandler.always(Outcome.success(new byte[0]));
+        start(handler);
+        byte[] random = {7, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        byte[] unknownId = {0, 0, 0, 0x27, 0x0F, 2, 'x'};
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), random);
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), unknownId);
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), (byte[]) null);
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("good", null)));
+        List<TestRecord<byte[], byte[]>> drops = dropped.readRecordsToList();
+        assertEquals(4, drops.size());
+        for (TestRecord<byte[], byte[]> drop : drops) {
+            assertEquals("UNDECODABLE", header(drop, PipelineHeaders.DROP_REASON));
+            assertEquals("work-requests", header(drop, PipelineHeaders.ORIGINAL_TOPIC));
+            assertEquals("0", header(drop, PipelineHeaders.ATTEMPTS));
+        }
+        assertArrayEquals(random, drops.get(0).value());
+        assertArrayEquals(unknownId, drops.get(1).value());
+        assertEquals("0", header(drops.get(0), PipelineHeaders.ORIGINAL_OFFSET));
+        assertEquals("1", header(drops.get(1), PipelineHeaders.ORIGINAL_OFFSET));
+        assertTrue(header(drops.get(0), PipelineHeaders.LAST_ERROR).toLowerCase().contains("magic"),
+                header(drops.get(0), PipelineHeaders.LAST_ERROR));
+        assertTrue(header(drops.get(1), PipelineHeaders.LAST_ERROR).contains("9999"), header(drops.get(1), PipelineHeaders.LAST_ERROR));
+        assertEquals(List.of("good"), handler.calls);
+        assertEquals(1, results.readRecordsToList().size());
+    }
+
+    @Test
+    void requestPastItsDeadlineIsDroppedWithoutCallingTheHandler() {
+        TestHandler handler = TestHandler.always(Outcome.success(new byte[0]));
+        start(handler);
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("late", NOW.minusSeconds(1))));
+        TestRecord<byte[], byte[]> drop = dropped.readRecord();
+        assertEquals("DEADLINE_EXCEEDED", header(drop, PipelineHeaders.DROP_REASON));
+        assertEquals("late", header(drop, PipelineHeaders.REQUEST_ID));
+        assertTrue(handler.calls.isEmpty());
+    }
+
+    @Test
+    void nonRetryableFailureIsDroppedAsNonRetryable() {
+        start(TestHandler.always(new Outcome.NonRetryableFailure("HTTP 400")));
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("bad", null)));
+        TestRecord<byte[], byte[]> drop = dropped.readRecord();
+        assertEquals("NON_RETRYABLE", header(drop, PipelineHeaders.DROP_REASON));
+        assertEquals("HTTP 400", header(drop, PipelineHeaders.LAST_ERROR));
+        assertEquals("1", header(drop, PipelineHeaders.ATTEMPTS));
+    }
+
+    @Test
+    void callThatFinishesLaterIsForwardedBeforeTheCommitOfItsRecord() {
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        try {
+            start(new TestHandler(r -> {
+                CompletableFuture<Outcome> f = new CompletableFuture<>();
+                later.schedule(() -> f.complete(Outcome.success(new byte[0])), 200, TimeUnit.MILLISECONDS);
+                return f;
+            }));
+            for (int i = 0; i < 10; i++) {
+                input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
+            }
+            // The driver commits after each record; the drain hook makes that commit wait for the call's outcome.
+            assertEquals(10, results.readRecordsToList().size());
+        } finally {
+            later.shutdownNow();
+        }
+    }
+
+    @Test
+    void handlerThatNeverCompletesTimesOutAndIsRoutedAsAFailure() {
+        TestHandler never = new TestHandler(r -> new CompletableFuture<>());
+        start(never, "pipeline.handler.timeout", "200ms");
+        input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("stuck", null)));
+        TestRecord<byte[], byte[]> drop = dropped.readRecord();
+        assertEquals("RETRIES_EXHAUSTED", header(drop, PipelineHeaders.DROP_REASON));
+        assertTrue(header(drop, PipelineHeaders.LAST_ERROR).startsWith("TimeoutException"), header(drop, PipelineHeaders.LAST_ERROR));
+    }
+}

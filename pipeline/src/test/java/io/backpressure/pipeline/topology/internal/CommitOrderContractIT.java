@@ -1,0 +1,161 @@
+package io.backpressure.pipeline.topology.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.backpressure.pipeline.testing.Await;
+import io.backpressure.pipeline.testing.TestStack;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract the drain hook relies on, checked on a real broker with the pinned Kafka Streams version. If an
+ * upgrade changes any of it, this fails loudly and the hook must be revisited before the upgrade lands:
+ * <ol>
+ *   <li>a caching store's {@code flushCache()} is called before the task's offsets are committed;</li>
+ *   <li>records forwarded from inside it, outside {@code process()}, reach the sink and are covered by that commit.</li>
+ * </ol>
+ * The processor holds every record back (as if its call were in flight) and forwards only from the hook.
+ */
+class CommitOrderContractIT {
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void flushCacheRunsBeforeTheOffsetCommitAndItsForwardsAreCommitted(String guarantee) throws Exception {
+        String bootstrap = TestStack.get().bootstrapServers();
+        String id = "contract-" + UUID.randomUUID().toString().substring(0, 8);
+        String in = id + "-in";
+        String out = id + "-out";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            List<long[]> hookCalls = new CopyOnWriteArrayList<>();
+            Topology topology = new Topology();
+            topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
+            topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), hookCalls), "in");
+            topology.addStateStore(DrainHookStore.builder("hook"), "held");
+            topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
+
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "streams-state", id).toAbsolutePath().toString());
+            try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+                streams.start();
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        Serdes.String().serializer(), Serdes.String().serializer())) {
+                    for (int i = 0; i < 50; i++) {
+                        producer.send(new ProducerRecord<>(in, "k", "v" + i)).get();
+                    }
+                }
+                Await.until("offset 50 committed", Duration.ofSeconds(60), () -> committed(admin, id, new TopicPartition(in, 0)) == 50);
+            }
+            assertFalse(hookCalls.isEmpty(), "flushCache was never called: the drain hook would never run");
+            for (long[] call : hookCalls) {
+                long heldUpTo = call[0];
+                long committedDuringHook = call[1];
+                assertTrue(committedDuringHook < heldUpTo, "offset " + committedDuringHook
+                        + " was already committed while the hook held records up to offset " + heldUpTo + ": the commit ran before flushCache");
+            }
+            assertEquals(50, readCommitted(bootstrap, out).size(), "every record forwarded from the hook reached the sink");
+        }
+    }
+
+    static long committed(Admin admin, String group, TopicPartition tp) {
+        try {
+            OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(tp);
+            return om == null ? -1 : om.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Set<String> readCommitted(String bootstrap, String topic) {
+        Set<String> values = new HashSet<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), Serdes.String().deserializer(), Serdes.String().deserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            Await.until("50 records in " + topic, Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                return values.size() >= 50;
+            });
+        }
+        return values;
+    }
+
+    /** Forwards nothing from process(); everything from the drain hook, recording what was committed at that moment. */
+    private static final class HoldingProcessor implements Processor<String, String, String, String> {
+        private final Admin admin;
+        private final String group;
+        private final TopicPartition partition;
+        private final List<long[]> hookCalls;
+        private final List<Object[]> held = new ArrayList<>();
+        private StreamThreadForwarder<String, String> forwarder;
+
+        HoldingProcessor(Admin admin, String group, TopicPartition partition, List<long[]> hookCalls) {
+            this.admin = admin;
+            this.group = group;
+            this.partition = partition;
+            this.hookCalls = hookCalls;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, String> context) {
+            forwarder = new StreamThreadForwarder<>(context);
+            DrainHookStore hook = context.getStateStore("hook");
+            hook.beforeCommit(this::drain);
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            held.add(new Object[] {record, forwarder.currentRecordContext()});
+        }
+
+        @SuppressWarnings("unchecked")
+        private void drain() {
+            if (held.isEmpty()) {
+                return;
+            }
+            long lastHeldOffset = ((ProcessorRecordContext) held.get(held.size() - 1)[1]).offset();
+            hookCalls.add(new long[] {lastHeldOffset + 1, committed(admin, group, partition)});
+            for (Object[] h : held) {
+                forwarder.forward((Record<String, String>) h[0], "out", (ProcessorRecordContext) h[1]);
+            }
+            held.clear();
+        }
+    }
+}
