@@ -3,15 +3,19 @@ package io.backpressure.pipeline.app;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Handlers;
 import io.backpressure.pipeline.handler.RequestHandler;
+import io.backpressure.pipeline.health.HealthGate;
+import io.backpressure.pipeline.metrics.PipelineStats;
+import io.backpressure.pipeline.retry.ReleaseLateness;
+import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.topology.PipelineTopology;
 import io.backpressure.pipeline.window.Window;
 import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,14 +30,17 @@ public final class PipelineApp implements AutoCloseable {
 
     private final PipelineConfig config;
     private final RequestHandler handler;
-    private final Window window;
+    private final InstanceState instance;
     private final KafkaStreams streams;
+    private final HealthGate health;
 
-    private PipelineApp(PipelineConfig config, RequestHandler handler, Window window, KafkaStreams streams) {
+    private PipelineApp(PipelineConfig config, RequestHandler handler, InstanceState instance, KafkaStreams streams,
+                        HealthGate health) {
         this.config = config;
         this.handler = handler;
-        this.window = window;
+        this.instance = instance;
         this.streams = streams;
+        this.health = health;
     }
 
     /** Creates missing topics, builds the topology and starts Kafka Streams. */
@@ -43,22 +50,26 @@ public final class PipelineApp implements AutoCloseable {
 
     public static PipelineApp start(PipelineConfig config, RequestHandler handler) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
-            TopicSetup.ensure(admin, config.topics(), List.of());
+            TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }
-        Window window = new Window(config.window().capacity());
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.kafka().schemaRegistryUrl(), "specific.avro.reader", true);
         AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
         requests.configure(serdeConfig, false);
         AvroSerializer<WorkResult> results = new AvroSerializer<>();
         results.configure(serdeConfig, false);
-        Topology topology = PipelineTopology.build(config, handler, window, requests, results, Clock.systemUTC(), System.nanoTime());
+        StreamsHolder holder = new StreamsHolder();
+        HealthGate health = new HealthGate(config.health().pauseAfterFailures(), config.health().probeInterval(),
+                config.health().maxProbeInterval(), handler, holder, Clock.systemUTC(), System.nanoTime());
+        InstanceState instance = InstanceState.of(config, health::record);
+        Topology topology = PipelineTopology.build(config, handler, instance, requests, results, Clock.systemUTC(), System.nanoTime());
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        holder.streams = streams;
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         streams.start();
         LOG.info("pipeline {} started: {} -> {} / {}, window {}, guarantee {}", config.kafka().applicationId(),
                 config.topics().input(), config.topics().results(), config.topics().dropped(), config.window().capacity(),
                 config.kafka().guarantee().streamsName());
-        return new PipelineApp(config, handler, window, streams);
+        return new PipelineApp(config, handler, instance, streams, health);
     }
 
     public KafkaStreams streams() {
@@ -66,7 +77,27 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public Window window() {
-        return window;
+        return instance.window();
+    }
+
+    public PipelineStats stats() {
+        return instance.stats();
+    }
+
+    public ReleaseLateness lateness() {
+        return instance.lateness();
+    }
+
+    public RetryBudget budget() {
+        return instance.budget();
+    }
+
+    public HealthGate health() {
+        return health;
+    }
+
+    public RequestHandler handler() {
+        return handler;
     }
 
     public PipelineConfig config() {
@@ -74,8 +105,24 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     /** Stops Kafka Streams (which drains and commits every task) and then the handler. */
+    /** The health gate pauses the Kafka Streams client, which exists only after the topology is built. */
+    private static final class StreamsHolder implements HealthGate.Pausable {
+        private volatile KafkaStreams streams;
+
+        @Override
+        public void pause() {
+            streams.pause();
+        }
+
+        @Override
+        public void resume() {
+            streams.resume();
+        }
+    }
+
     @Override
     public void close() {
+        health.close();
         streams.close(Duration.ofSeconds(60));
         handler.close();
     }

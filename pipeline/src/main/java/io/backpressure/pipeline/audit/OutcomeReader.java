@@ -1,7 +1,7 @@
 package io.backpressure.pipeline.audit;
 
 import io.backpressure.pipeline.serde.AvroDeserializer;
-import io.backpressure.pipeline.topology.PipelineHeaders;
+import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.schemas.WorkResult;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -104,7 +104,22 @@ public final class ConfigLoader {
                         integer("pipeline.handler.simulated.concurrency"),
                         longValue("pipeline.handler.simulated.seed")),
                 get("pipeline.handler.http.url"));
-        return new PipelineConfig(kafka, topics, window, handler);
+        RetrySettings retry = new RetrySettings(
+                integer("pipeline.retry.max-attempts"),
+                get("pipeline.retry.backoff"),
+                duration("pipeline.retry.base"),
+                duration("pipeline.retry.cap"),
+                integer("pipeline.retry.budget.tokens"),
+                integer("pipeline.retry.budget.retry-cost"),
+                integer("pipeline.retry.budget.success-refund"),
+                duration("pipeline.retry.default-ttl"),
+                integer("pipeline.retry.max-pending-per-task"),
+                duration("pipeline.retry.release-interval"));
+        HealthSettings health = new HealthSettings(
+                integer("pipeline.health.pause-after-failures"),
+                duration("pipeline.health.probe-interval"),
+                duration("pipeline.health.max-probe-interval"));
+        return new PipelineConfig(kafka, topics, window, handler, retry, health);
     }
 
     /** The effective values, for {@code pipeline config}. */

@@ -7,7 +7,8 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
-public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSettings window, HandlerSettings handler) {
+public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSettings window, HandlerSettings handler,
+                             RetrySettings retry, HealthSettings health) {
 
     /** Poll often so punctuators that forward finished calls fire on time (the Streams default is 100 ms). */
     static final String DEFAULT_POLL_MS = "10";
@@ -31,6 +32,16 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSe
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;
+    }
+
+    /** Delay topic for requests waiting for attempt {@code attempt + 1}: named after the input topic and the attempt. */
+    public String delayTopic(int attempt) {
+        return topics.input() + "-retry-" + attempt;
+    }
+
+    /** Every delay topic: one per retry, so {@code max-attempts - 1} of them. */
+    public java.util.List<String> delayTopics() {
+        return java.util.stream.IntStream.range(1, retry.maxAttempts()).mapToObj(this::delayTopic).toList();
     }
 
     /** The longest a stream thread may block waiting for the window: a timed-out call always frees a slot before it. */

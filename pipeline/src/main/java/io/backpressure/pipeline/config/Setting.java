@@ -35,7 +35,23 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.handler.simulated.failure-rate", "0.0", "share of simulated calls that fail (retryable)"),
             new Setting("pipeline.handler.simulated.concurrency", "0",
                     "calls the simulated downstream serves at once (0 = unlimited); extra calls queue"),
-            new Setting("pipeline.handler.simulated.seed", "42", "seed of the simulated downstream's random draws"));
+            new Setting("pipeline.handler.simulated.seed", "42", "seed of the simulated downstream's random draws"),
+            new Setting("pipeline.retry.max-attempts", "3", "handler calls per request at most, the first included (1 = no retries)"),
+            new Setting("pipeline.retry.backoff", "full-jitter",
+                    "full-jitter, equal-jitter, decorrelated-jitter; exponential and none exist for comparison only"),
+            new Setting("pipeline.retry.base", "100ms", "backoff base delay"),
+            new Setting("pipeline.retry.cap", "20s", "backoff maximum delay"),
+            new Setting("pipeline.retry.budget.tokens", "500", "per-instance retry budget (token bucket); 0 = off"),
+            new Setting("pipeline.retry.budget.retry-cost", "5", "tokens one retry takes"),
+            new Setting("pipeline.retry.budget.success-refund", "1", "tokens one success gives back"),
+            new Setting("pipeline.retry.default-ttl", "10m", "deadline of requests that carry none, from creation; 0s = none"),
+            new Setting("pipeline.retry.max-pending-per-task", "100000",
+                    "retries held per task at most; when full the delay topics stop being taken"),
+            new Setting("pipeline.retry.release-interval", "10ms", "how often due retries are released (jittered)"),
+            new Setting("pipeline.health.pause-after-failures", "200",
+                    "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
+            new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),
+            new Setting("pipeline.health.max-probe-interval", "30s", "longest wait between probes"));
 
     public static Setting named(String name) {
         return ALL.stream().filter(s -> s.name.equals(name)).findFirst().orElse(null);

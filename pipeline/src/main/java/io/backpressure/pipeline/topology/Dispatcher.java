@@ -4,11 +4,14 @@ import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.window.Window;
+import io.backpressure.pipeline.metrics.PipelineStats;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Starts handler calls and collects their outcomes. A call's window slot is released the moment it completes or
@@ -20,9 +23,16 @@ final class Dispatcher {
     private final Window window;
     private final Duration timeout;
     private final BlockingQueue<Call> finished;
+    private final PipelineStats stats;
+    private final Clock clock;
+    private final Consumer<Outcome> listener;
 
-    Dispatcher(RequestHandler handler, Window window, Duration timeout, BlockingQueue<Call> finished) {
+    Dispatcher(RequestHandler handler, Window window, Duration timeout, BlockingQueue<Call> finished, PipelineStats stats,
+               Consumer<Outcome> listener, Clock clock) {
+        this.listener = listener;
         this.handler = handler;
+        this.stats = stats;
+        this.clock = clock;
         this.window = window;
         this.timeout = timeout;
         this.finished = finished;
@@ -33,7 +43,10 @@ final class Dispatcher {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((outcome, failure) -> {
             window.release();
-            finished.add(call.finished(failure != null ? FailureClassifier.classify(failure) : outcome));
+            stats.handlerCall(clock.millis() - call.startedAtMillis());
+            Outcome classified = failure != null ? FailureClassifier.classify(failure) : outcome;
+            listener.accept(classified);
+            finished.add(call.finished(classified));
         });
         try {
             CompletionStage<Outcome> stage = handler.handle(call.request(), call.attempt());

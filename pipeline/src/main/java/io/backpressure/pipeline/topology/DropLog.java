@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.topology;
 
+import io.backpressure.pipeline.outcome.DropReason;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;

@@ -3,24 +3,33 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.topology.internal.DrainHookStore;
-import io.backpressure.pipeline.window.Window;
 import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
+import io.backpressure.pipeline.metrics.PipelineStats;
+import io.backpressure.pipeline.retry.RetryBudget;
+import io.backpressure.pipeline.retry.RetryPolicy;
 import java.time.Clock;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The topology as a function of its inputs, separate from {@code main}, so tests drive it with TopologyTestDriver.
  *
  * <pre>
- *   input topic (raw bytes) --> work-processor --> results-sink  (WorkResult, Avro)
- *                                      |---------> dropped-sink  (original bytes + reason headers)
+ *   input topic ----------------------------------> work-processor --> results topic  (WorkResult, Avro)
+ *   delay topics --> delay-processor (timer store) --^      |-------> dropped topic  (original bytes, reason headers)
+ *        ^                                                  |
+ *        +---------------- retryable failure ---------------+
  * </pre>
+ * The delay topics have the input's partition count and keys, so partition p of every source is in the same task and a
+ * released retry reaches the work processor without another topic hop.
  *
  * The processor reads raw bytes and decodes them itself, so a record that cannot be decoded is dropped with its
  * original bytes and a reason instead of stopping the application.
@@ -29,25 +38,46 @@ public final class PipelineTopology {
     public static final String DRAIN_HOOK_STORE = "pipeline-drain-hook";
     static final String SOURCE = "requests-source";
     static final String PROCESSOR = "work-processor";
+    static final String DELAY_SOURCE = "delay-source";
+    static final String DELAY_PROCESSOR = "delay-processor";
+    /** Pending retries keyed by due time; persistent and changelogged so they survive a crash. */
+    public static final String TIMER_STORE = "pipeline-retry-timers";
     /** Larger values are dropped as undecodable before decoding is attempted. */
     static final int MAX_VALUE_BYTES = 8 * 1024 * 1024;
 
     private PipelineTopology() {
     }
 
-    public static Topology build(PipelineConfig config, RequestHandler handler, Window window,
+    public static Topology build(PipelineConfig config, RequestHandler handler, InstanceState instance,
                                  Deserializer<WorkRequest> requestDeserializer, Serializer<WorkResult> resultSerializer,
                                  Clock clock, long seed) {
-        Router router = new Router(resultSerializer, config.topics().results(), 1, clock);
-        PipelineParts parts = new PipelineParts(handler, window, requestDeserializer, router, new DropLog(clock), clock,
-                config.window().handlerTimeout(), config.maxBlock(), config.window().forwardInterval(), MAX_VALUE_BYTES);
+        RetryBudget budget = instance.budget();
+        PipelineStats stats = instance.stats();
+        RetryPolicy policy = new RetryPolicy(config.retry(), budget);
+        Router router = new Router(resultSerializer, config.topics().results(), policy, stats, clock);
+        PipelineParts parts = new PipelineParts(handler, instance.window(), requestDeserializer, router, policy, new DropLog(clock),
+                stats, instance.lateness(), instance.outcomeListener(), clock, config.window().handlerTimeout(), config.maxBlock(), config.window().forwardInterval(),
+                config.retry().releaseInterval(), config.retry().maxPendingPerTask(), MAX_VALUE_BYTES);
         SplittableRandom seeds = new SplittableRandom(seed);
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().input());
-        topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE);
+        List<String> delayTopics = config.delayTopics();
+        if (delayTopics.isEmpty()) {
+            topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE);
+        } else {
+            topology.addSource(DELAY_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), delayTopics.toArray(String[]::new));
+            topology.addProcessor(DELAY_PROCESSOR, () -> new DelayProcessor(parts, nextRandom(seeds)), DELAY_SOURCE);
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingDisabled(), DELAY_PROCESSOR);
+            topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE, DELAY_PROCESSOR);
+        }
         topology.addStateStore(DrainHookStore.builder(DRAIN_HOOK_STORE), PROCESSOR);
         topology.addSink(Router.RESULTS, config.topics().results(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Router.DROPPED, config.topics().dropped(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        for (int attempt = 1; attempt < config.retry().maxAttempts(); attempt++) {
+            topology.addSink(Router.delaySink(attempt), config.delayTopic(attempt), new ByteArraySerializer(), new ByteArraySerializer(),
+                    PROCESSOR);
+        }
         return topology;
     }
 

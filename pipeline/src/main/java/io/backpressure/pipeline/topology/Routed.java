@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.topology;
 
+import io.backpressure.pipeline.outcome.DropReason;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 

@@ -1,9 +1,16 @@
 package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.metrics.PipelineStats;
+import io.backpressure.pipeline.outcome.DropReason;
+import io.backpressure.pipeline.outcome.PipelineHeaders;
+import io.backpressure.pipeline.retry.RetryDecision;
+import io.backpressure.pipeline.retry.RetryPolicy;
 import io.backpressure.schemas.WorkResult;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -11,8 +18,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
- * Decides where a finished call goes: a success becomes a {@link WorkResult} on the results topic; a failure that
- * cannot or may not be retried goes to the dropped topic with the request's original bytes and the reason in headers.
+ * Decides where a finished call goes: a success becomes a {@link WorkResult} on the results topic; a retryable failure
+ * that the {@link RetryPolicy} allows goes, with its original bytes, to the delay topic of its attempt; anything else
+ * goes to the dropped topic with the original bytes and the reason in headers.
  */
 final class Router {
     static final String RESULTS = "results-sink";
@@ -20,19 +28,26 @@ final class Router {
 
     private final Serializer<WorkResult> resultSerializer;
     private final String resultsTopic;
-    private final int maxAttempts;
+    private final RetryPolicy policy;
+    private final PipelineStats stats;
     private final Clock clock;
 
-    Router(Serializer<WorkResult> resultSerializer, String resultsTopic, int maxAttempts, Clock clock) {
+    Router(Serializer<WorkResult> resultSerializer, String resultsTopic, RetryPolicy policy, PipelineStats stats, Clock clock) {
         this.resultSerializer = resultSerializer;
         this.resultsTopic = resultsTopic;
-        this.maxAttempts = maxAttempts;
+        this.policy = policy;
+        this.stats = stats;
         this.clock = clock;
     }
 
-    Routed route(Call call) {
+    static String delaySink(int failedAttempt) {
+        return "delay-sink-" + failedAttempt;
+    }
+
+    Routed route(Call call, RandomGenerator random) {
         Outcome outcome = call.outcome();
         if (outcome instanceof Outcome.Success success) {
+            policy.budget().onSuccess();
             return result(call, success);
         }
         if (outcome instanceof Outcome.NonRetryableFailure failure) {
@@ -40,8 +55,13 @@ final class Router {
                     call.request().getRequestId());
         }
         Outcome.RetryableFailure failure = (Outcome.RetryableFailure) outcome;
-        return drop(call.source(), call.origin(), DropReason.RETRIES_EXHAUSTED, failure.error(), Math.max(call.attempt(), maxAttempts),
-                call.request().getRequestId());
+        RetryDecision decision = policy.decide(call.attempt(), call.previousDelay(), failure.retryAfter(), call.deadline(),
+                clock.instant(), random);
+        if (decision instanceof RetryDecision.Retry retry) {
+            return retry(call, retry, failure.error());
+        }
+        RetryDecision.Drop dropped = (RetryDecision.Drop) decision;
+        return drop(call.source(), call.origin(), dropped.reason(), failure.error(), call.attempt(), call.request().getRequestId());
     }
 
     Routed drop(Record<byte[], byte[]> source, ProcessorRecordContext origin, DropReason reason, String error, int attempts,
@@ -53,11 +73,35 @@ final class Router {
         if (requestId != null) {
             PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, requestId);
         }
-        PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_TOPIC, origin.topic());
-        PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_PARTITION, origin.partition());
-        PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_OFFSET, origin.offset());
+        keepOriginalCoordinates(headers, origin);
         PipelineHeaders.put(headers, PipelineHeaders.DROPPED_AT, clock.millis());
+        stats.dropped(reason);
         return new Routed(DROPPED, new Record<>(source.key(), source.value(), source.timestamp(), headers), origin, reason);
+    }
+
+    private Routed retry(Call call, RetryDecision.Retry retry, String error) {
+        Headers headers = new RecordHeaders(call.source().headers().toArray());
+        PipelineHeaders.put(headers, PipelineHeaders.ATTEMPT, retry.nextAttempt());
+        PipelineHeaders.put(headers, PipelineHeaders.DUE_AT, retry.due().toEpochMilli());
+        PipelineHeaders.put(headers, PipelineHeaders.RETRY_DELAY_MS, retry.delay().toMillis());
+        PipelineHeaders.put(headers, PipelineHeaders.LAST_ERROR, error);
+        PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, call.request().getRequestId());
+        if (PipelineHeaders.get(headers, PipelineHeaders.FIRST_ATTEMPT_AT) == null) {
+            PipelineHeaders.put(headers, PipelineHeaders.FIRST_ATTEMPT_AT, call.startedAtMillis());
+        }
+        keepOriginalCoordinates(headers, call.origin());
+        stats.retryScheduled(retry.nextAttempt());
+        Record<byte[], byte[]> record = new Record<>(call.source().key(), call.source().value(), call.source().timestamp(), headers);
+        return new Routed(delaySink(call.attempt()), record, call.origin(), null);
+    }
+
+    /** The first hop records where the request came from; later hops (delay topics) keep that, not their own coordinates. */
+    private static void keepOriginalCoordinates(Headers headers, ProcessorRecordContext origin) {
+        if (PipelineHeaders.get(headers, PipelineHeaders.ORIGINAL_TOPIC) == null && origin.topic() != null) {
+            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_TOPIC, origin.topic());
+            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_PARTITION, origin.partition());
+            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_OFFSET, origin.offset());
+        }
     }
 
     private Routed result(Call call, Outcome.Success success) {
@@ -65,12 +109,13 @@ final class Router {
         WorkResult result = WorkResult.newBuilder()
                 .setRequestId(call.request().getRequestId())
                 .setAttempts(call.attempt())
-                .setCompletedAt(java.time.Instant.ofEpochMilli(now))
+                .setCompletedAt(Instant.ofEpochMilli(now))
                 .setLatencyMs(now - call.request().getCreatedAt().toEpochMilli())
                 .setOutput(ByteBuffer.wrap(success.output() == null ? new byte[0] : success.output()))
                 .build();
         Headers headers = new RecordHeaders();
         byte[] value = resultSerializer.serialize(resultsTopic, headers, result);
+        stats.result();
         return new Routed(RESULTS, new Record<>(call.source().key(), value, call.source().timestamp(), headers), call.origin(), null);
     }
 }

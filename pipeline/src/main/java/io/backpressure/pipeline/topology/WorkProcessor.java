@@ -1,17 +1,19 @@
 package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.handler.FailureClassifier;
-import io.backpressure.pipeline.handler.RequestHandler;
+import io.backpressure.pipeline.outcome.DropReason;
+import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.pipeline.topology.internal.DrainHookStore;
 import io.backpressure.pipeline.topology.internal.JitteredTimer;
 import io.backpressure.pipeline.topology.internal.StreamThreadForwarder;
 import io.backpressure.pipeline.window.Window;
 import io.backpressure.schemas.WorkRequest;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -43,7 +45,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         forwarder = new StreamThreadForwarder<>(context);
         Window window = parts.window();
         window.registerTask();
-        dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished);
+        dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished, parts.stats(), parts.outcomeListener(),
+                parts.clock());
         admission = new Admission(window, parts.maxBlock());
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(this::drainBeforeCommit);
@@ -62,14 +65,17 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         Clock clock = parts.clock();
-        if (request.getDeadline() != null && !clock.instant().isBefore(request.getDeadline())) {
-            emit(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + request.getDeadline() + " passed", 0,
-                    request.getRequestId()));
+        int attempt = (int) PipelineHeaders.getLong(record.headers(), PipelineHeaders.ATTEMPT, 1);
+        Instant deadline = parts.retryPolicy().deadlineOf(request.getDeadline(), request.getCreatedAt());
+        if (deadline != null && !clock.instant().isBefore(deadline)) {
+            emit(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + deadline + " passed before attempt "
+                    + attempt, attempt - 1, request.getRequestId()));
             return;
         }
+        Duration previousDelay = Duration.ofMillis(PipelineHeaders.getLong(record.headers(), PipelineHeaders.RETRY_DELAY_MS, 0));
         admission.acquire(() -> held, this::awaitFinished);
         held++;
-        dispatcher.dispatch(new Call(request, record, origin, 1, clock.millis(), null));
+        dispatcher.dispatch(new Call(request, record, origin, attempt, previousDelay, deadline, clock.millis(), null));
     }
 
     private WorkRequest decode(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
@@ -126,12 +132,13 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void forward(Call call) {
         held--;
-        emit(parts.router().route(call));
+        emit(parts.router().route(call, random));
     }
 
     private void emit(Routed routed) {
         forwarder.forward(routed.record(), routed.child(), routed.origin());
         if (routed.dropReason() != null) {
+            
             parts.dropLog().dropped(routed.dropReason(), PipelineHeaders.get(routed.record().headers(), PipelineHeaders.REQUEST_ID),
                     PipelineHeaders.get(routed.record().headers(), PipelineHeaders.LAST_ERROR));
         }

@@ -23,7 +23,9 @@ class EveryRequestAccountedIT {
     void everyRequestEndsInResultsOrDropped(String guarantee) {
         PipelineConfig config = ItConfig.forTest("accounted")
                 .set("pipeline.processing-guarantee", guarantee)
-                .set("pipeline.handler.simulated.failure-rate", "0.05")
+                .set("pipeline.handler.simulated.failure-rate", "0.2")
+                .set("pipeline.retry.base", "10ms")
+                .set("pipeline.retry.cap", "200ms")
                 .set("pipeline.handler.simulated.latency", "2ms")
                 .set("pipeline.window.capacity", "200")
                 .load();
@@ -44,8 +46,9 @@ class EveryRequestAccountedIT {
             if (guarantee.equals("exactly_once_v2")) {
                 assertEquals(0, summary.duplicates(), summary.line());
             }
-            // With a 5 % failure rate and one attempt, roughly 500 drops: both routes were exercised.
-            org.junit.jupiter.api.Assertions.assertTrue(summary.dropped() > 300 && summary.dropped() < 700, summary.line());
+            // A 20 % failure rate with 3 attempts and a retry budget: results, retries and drops all happened.
+            org.junit.jupiter.api.Assertions.assertTrue(summary.results() > COUNT / 2 && summary.dropped() > 0, summary.line());
+            org.junit.jupiter.api.Assertions.assertTrue(app.stats().retriesScheduled() > 0, "retries were scheduled");
         }
     }
 }

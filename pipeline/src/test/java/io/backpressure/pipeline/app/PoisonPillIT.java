@@ -8,7 +8,7 @@ import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.ItConfig;
-import io.backpressure.pipeline.topology.PipelineHeaders;
+import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.schemas.WorkRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.topology;
 
+import io.backpressure.pipeline.outcome.PipelineHeaders;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.serde.AvroSerializer;
-import io.backpressure.pipeline.window.Window;
 import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
 import java.nio.ByteBuffer;
@@ -47,7 +47,8 @@ class PipelineTopologyTest {
     private final AvroDeserializer<WorkResult> resultDeserializer = new AvroDeserializer<>();
 
     private void start(TestHandler handler, String... settings) {
-        ConfigLoader loader = new ConfigLoader().set("pipeline.schema-registry.url", registry).set("pipeline.window.capacity", "4");
+        ConfigLoader loader = new ConfigLoader().set("pipeline.schema-registry.url", registry).set("pipeline.window.capacity", "4")
+                .set("pipeline.retry.default-ttl", "0s");
         for (int i = 0; i < settings.length; i += 2) {
             loader.set(settings[i], settings[i + 1]);
         }
@@ -58,7 +59,7 @@ class PipelineTopologyTest {
         resultSerializer.configure(serdeConfig, false);
         requestSerializer.configure(serdeConfig, false);
         resultDeserializer.configure(serdeConfig, false);
-        var topology = PipelineTopology.build(config, handler, new Window(config.window().capacity()), requests, resultSerializer,
+        var topology = PipelineTopology.build(config, handler, InstanceState.of(config), requests, resultSerializer,
                 Clock.fixed(NOW, ZoneOffset.UTC), 7L);
         var props = config.streamsProperties();
         driver = new TopologyTestDriver(topology, props);
@@ -174,7 +175,7 @@ class PipelineTopologyTest {
     @Test
     void handlerThatNeverCompletesTimesOutAndIsRoutedAsAFailure() {
         TestHandler never = new TestHandler(r -> new CompletableFuture<>());
-        start(never, "pipeline.handler.timeout", "200ms");
+        start(never, "pipeline.handler.timeout", "200ms", "pipeline.retry.max-attempts", "1");
         input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("stuck", null)));
         TestRecord<byte[], byte[]> drop = dropped.readRecord();
         assertEquals("RETRIES_EXHAUSTED", header(drop, PipelineHeaders.DROP_REASON));

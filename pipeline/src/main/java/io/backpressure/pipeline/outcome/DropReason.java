@@ -1,4 +1,4 @@
-package io.backpressure.pipeline.topology;
+package io.backpressure.pipeline.outcome;
 
 /** Why a request went to the dropped topic. The names are stable: they appear unchanged in headers, metrics and logs. */
 public enum DropReason {

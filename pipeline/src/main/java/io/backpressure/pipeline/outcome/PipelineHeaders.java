@@ -1,4 +1,4 @@
-package io.backpressure.pipeline.topology;
+package io.backpressure.pipeline.outcome;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -14,6 +14,16 @@ public final class PipelineHeaders {
     public static final String ORIGINAL_PARTITION = "pipeline.original.partition";
     public static final String ORIGINAL_OFFSET = "pipeline.original.offset";
     public static final String DROPPED_AT = "pipeline.dropped.at";
+    /** On a retry: the number of the attempt it is waiting for (2 for the first retry). */
+    public static final String ATTEMPT = "pipeline.attempt";
+    /** On a retry: epoch milliseconds before which it must not be released. */
+    public static final String DUE_AT = "pipeline.due.at";
+    /** On a retry: the backoff delay it waits, in milliseconds (decorrelated jitter grows from it). */
+    public static final String RETRY_DELAY_MS = "pipeline.retry.delay.ms";
+    /** Epoch milliseconds of the request's first handler call. */
+    public static final String FIRST_ATTEMPT_AT = "pipeline.first.attempt.at";
+    /** Every header the pipeline writes starts with this; {@code replay} strips them to reset a request. */
+    public static final String PREFIX = "pipeline.";
 
     private PipelineHeaders() {
     }
@@ -21,6 +31,19 @@ public final class PipelineHeaders {
     public static void put(Headers headers, String name, Object value) {
         headers.remove(name);
         headers.add(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The header as a number, or {@code fallback} when it is missing or not a number. */
+    public static long getLong(Headers headers, String name, long fallback) {
+        String value = get(headers, name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /** The value of the last header with this name, or null. */

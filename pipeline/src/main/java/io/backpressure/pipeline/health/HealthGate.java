@@ -1,0 +1,138 @@
+package io.backpressure.pipeline.health;
+
+import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.handler.RequestHandler;
+import io.backpressure.schemas.WorkRequest;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches call outcomes. After {@code pauseAfter} retryable failures in a row (time-outs included) with no success
+ * between them, it pauses the whole instance, so requests wait in Kafka instead of burning attempts against a
+ * downstream that is down. While paused it probes the downstream with a synthetic request after a jittered interval
+ * that doubles up to a maximum, and resumes on the first successful probe. Pausing and resuming are idempotent and
+ * logged once per transition; the hysteresis is that a pause needs a long run of failures, a resume a real success.
+ */
+public final class HealthGate implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthGate.class);
+
+    /** What the gate pauses: in the app, the Kafka Streams client. */
+    public interface Pausable {
+        void pause();
+
+        void resume();
+    }
+
+    private final int pauseAfter;
+    private final Duration probeInterval;
+    private final Duration maxProbeInterval;
+    private final RequestHandler handler;
+    private final Pausable target;
+    private final Clock clock;
+    private final SplittableRandom random;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicLong pauses = new AtomicLong();
+    private final AtomicLong probes = new AtomicLong();
+    private boolean paused;
+    private Duration nextInterval;
+
+    public HealthGate(int pauseAfter, Duration probeInterval, Duration maxProbeInterval, RequestHandler handler, Pausable target,
+                      Clock clock, long seed) {
+        this.pauseAfter = pauseAfter;
+        this.probeInterval = probeInterval;
+        this.maxProbeInterval = maxProbeInterval;
+        this.handler = handler;
+        this.target = target;
+        this.clock = clock;
+        this.random = new SplittableRandom(seed);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-health-probe");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Called with every finished call's outcome, on whatever thread finished it. */
+    public void record(Outcome outcome) {
+        if (pauseAfter <= 0) {
+            return;
+        }
+        if (outcome instanceof Outcome.Success) {
+            consecutiveFailures.set(0);
+        } else if (outcome instanceof Outcome.RetryableFailure failure
+                && consecutiveFailures.incrementAndGet() >= pauseAfter) {
+            pause(failure.error());
+        }
+    }
+
+    public synchronized boolean paused() {
+        return paused;
+    }
+
+    public long pauses() {
+        return pauses.get();
+    }
+
+    public long probes() {
+        return probes.get();
+    }
+
+    private synchronized void pause(String lastError) {
+        if (paused) {
+            return;
+        }
+        paused = true;
+        pauses.incrementAndGet();
+        nextInterval = probeInterval;
+        LOG.warn("downstream unhealthy ({} failures in a row, last: {}): pausing consumption, probing every ~{} ms",
+                consecutiveFailures.get(), lastError, probeInterval.toMillis());
+        target.pause();
+        scheduleProbe();
+    }
+
+    private synchronized void scheduleProbe() {
+        long delay = (long) (nextInterval.toMillis() * (0.5 + random.nextDouble()));
+        nextInterval = nextInterval.multipliedBy(2).compareTo(maxProbeInterval) > 0 ? maxProbeInterval : nextInterval.multipliedBy(2);
+        scheduler.schedule(this::probe, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void probe() {
+        probes.incrementAndGet();
+        WorkRequest probe = WorkRequest.newBuilder().setRequestId("health-probe-" + probes.get()).setKey("health-probe")
+                .setPayload(ByteBuffer.allocate(0)).setCreatedAt(clock.instant()).setAttributes(Map.of("probe", "true")).build();
+        handler.handle(probe, 1).toCompletableFuture().orTimeout(maxProbeInterval.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((outcome, failure) -> {
+                    if (failure == null && outcome instanceof Outcome.Success) {
+                        resume();
+                    } else {
+                        scheduleProbe();
+                    }
+                });
+    }
+
+    private synchronized void resume() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        consecutiveFailures.set(0);
+        LOG.info("downstream healthy again (probe succeeded): resuming consumption");
+        target.resume();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,56 @@
+package io.backpressure.pipeline.retry;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * How late retries were released after their due time, in 1 ms buckets up to a minute (later ones share the last
+ * bucket), plus a count of any released before their due time, which must stay zero.
+ */
+public final class ReleaseLateness {
+    private static final int BUCKETS = 60_001;
+    private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong early = new AtomicLong();
+    private final AtomicLong max = new AtomicLong();
+
+    public void record(long dueMillis, long releasedMillis) {
+        long late = releasedMillis - dueMillis;
+        if (late < 0) {
+            early.incrementAndGet();
+            return;
+        }
+        counts.incrementAndGet((int) Math.min(late, BUCKETS - 1));
+        total.incrementAndGet();
+        max.accumulateAndGet(late, Math::max);
+    }
+
+    public long released() {
+        return total.get() + early.get();
+    }
+
+    public long releasedEarly() {
+        return early.get();
+    }
+
+    public long maxMillis() {
+        return max.get();
+    }
+
+    /** The lateness (ms) at or below which {@code quantile} of the releases fell; 0 when none. */
+    public long percentileMillis(double quantile) {
+        long n = total.get();
+        if (n == 0) {
+            return 0;
+        }
+        long rank = (long) Math.ceil(quantile * n);
+        long seen = 0;
+        for (int i = 0; i < BUCKETS; i++) {
+            seen += counts.get(i);
+            if (seen >= rank) {
+                return i;
+            }
+        }
+        return BUCKETS - 1;
+    }
+}

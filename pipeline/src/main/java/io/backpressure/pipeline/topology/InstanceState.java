@@ -1,0 +1,27 @@
+package io.backpressure.pipeline.topology;
+
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.metrics.PipelineStats;
+import io.backpressure.pipeline.retry.ReleaseLateness;
+import io.backpressure.pipeline.retry.RetryBudget;
+import io.backpressure.pipeline.window.Window;
+import java.util.function.Consumer;
+
+/**
+ * The state one application instance shares among all its tasks and threads: the window, the retry budget, the
+ * counters, and a listener told of every finished call (the health gate).
+ */
+public record InstanceState(Window window, RetryBudget budget, PipelineStats stats, ReleaseLateness lateness,
+                            Consumer<Outcome> outcomeListener) {
+
+    public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener) {
+        return new InstanceState(new Window(config.window().capacity()),
+                RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
+                new PipelineStats(), new ReleaseLateness(), outcomeListener);
+    }
+
+    public static InstanceState of(PipelineConfig config) {
+        return of(config, outcome -> { });
+    }
+}

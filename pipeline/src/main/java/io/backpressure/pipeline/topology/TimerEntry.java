@@ -1,0 +1,90 @@
+package io.backpressure.pipeline.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The timer store's layout. Keys sort by due time: 8 bytes big-endian due epoch-millis, then the delay topic's attempt
+ * number and the record's offset there, which make the key unique and the same when a record is read again after a
+ * crash (so a replayed put overwrites instead of duplicating). Values hold the whole record: key, value, headers.
+ */
+final class TimerEntry {
+    private static final int KEY_LENGTH = 8 + 4 + 8;
+
+    private TimerEntry() {
+    }
+
+    static Bytes key(long dueMillis, int attempt, long offset) {
+        return Bytes.wrap(ByteBuffer.allocate(KEY_LENGTH).putLong(dueMillis).putInt(attempt).putLong(offset).array());
+    }
+
+    /** The largest key due at or before {@code nowMillis}: the upper bound of a release scan. */
+    static Bytes lastKeyDueBy(long nowMillis) {
+        return Bytes.wrap(ByteBuffer.allocate(KEY_LENGTH).putLong(nowMillis).putInt(-1).putLong(-1).array());
+    }
+
+    static Bytes firstKey() {
+        return Bytes.wrap(new byte[KEY_LENGTH]);
+    }
+
+    static long dueOf(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong();
+    }
+
+    static byte[] encode(Record<byte[], byte[]> record) {
+        Header[] headers = record.headers().toArray();
+        int size = 8 + lengthOf(record.key()) + lengthOf(record.value()) + 4;
+        for (Header h : headers) {
+            size += lengthOf(h.key().getBytes(StandardCharsets.UTF_8)) + lengthOf(h.value());
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size).putLong(record.timestamp());
+        put(buffer, record.key());
+        put(buffer, record.value());
+        buffer.putInt(headers.length);
+        for (Header h : headers) {
+            put(buffer, h.key().getBytes(StandardCharsets.UTF_8));
+            put(buffer, h.value());
+        }
+        return buffer.array();
+    }
+
+    static Record<byte[], byte[]> decode(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long timestamp = buffer.getLong();
+        byte[] key = get(buffer);
+        byte[] value = get(buffer);
+        int count = buffer.getInt();
+        Headers headers = new RecordHeaders();
+        for (int i = 0; i < count; i++) {
+            headers.add(new String(get(buffer), StandardCharsets.UTF_8), get(buffer));
+        }
+        return new Record<>(key, value, timestamp, headers);
+    }
+
+    private static int lengthOf(byte[] bytes) {
+        return 4 + (bytes == null ? 0 : bytes.length);
+    }
+
+    private static void put(ByteBuffer buffer, byte[] bytes) {
+        if (bytes == null) {
+            buffer.putInt(-1);
+        } else {
+            buffer.putInt(bytes.length).put(bytes);
+        }
+    }
+
+    private static byte[] get(ByteBuffer buffer) {
+        int length = buffer.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return bytes;
+    }
+}
