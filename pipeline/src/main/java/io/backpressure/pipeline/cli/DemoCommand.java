@@ -3,7 +3,6 @@ package io.backpressure.pipeline.cli;
 import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
-import io.backpressure.pipeline.broker.LocalStack;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.lag.LagReader;
@@ -54,38 +53,14 @@ final class DemoCommand implements Callable<Integer> {
             loader.set("pipeline.handler.simulated.failure-rate", Double.toString(failureRate));
         }
         PipelineConfig config = loader.load();
-        LocalStack owned = startStackIfNeeded(config, out);
-        try (PipelineApp app = PipelineApp.start(config)) {
-            String prefix = "demo-" + System.currentTimeMillis();
-            Tally.Summary summary = runAndAccount(config, prefix, out);
-            out.println(summary.line());
-            out.flush();
-            return summary.missing() == 0 ? 0 : 1;
-        } finally {
-            if (owned != null) {
-                out.println("stopping the local stack the demo started");
+        return LocalStackUse.withStack(config, dataDir, out, () -> {
+            try (PipelineApp app = PipelineApp.start(config)) {
+                Tally.Summary summary = runAndAccount(config, "demo-" + System.currentTimeMillis(), out);
+                out.println(summary.line());
                 out.flush();
-                owned.close();
+                return summary.missing() == 0 ? 0 : 1;
             }
-        }
-    }
-
-    private LocalStack startStackIfNeeded(PipelineConfig config, PrintWriter out) {
-        boolean defaults = config.kafka().bootstrapServers().equals(LocalStack.DEFAULT_BOOTSTRAP)
-                && config.kafka().schemaRegistryUrl().equals(LocalStack.DEFAULT_REGISTRY_URL);
-        if (!defaults || LocalStack.defaultStackRunning()) {
-            out.println("using Kafka at " + config.kafka().bootstrapServers() + " and registry at " + config.kafka().schemaRegistryUrl());
-            out.flush();
-            return null;
-        }
-        out.println("starting the local stack (Kafka + schema registry, data in " + dataDir.toAbsolutePath() + ") ...");
-        out.flush();
-        long start = System.nanoTime();
-        LocalStack stack = LocalStack.start(dataDir, LocalStack.DEFAULT_KAFKA_PORT, LocalStack.DEFAULT_CONTROLLER_PORT,
-                LocalStack.DEFAULT_REGISTRY_PORT);
-        out.printf("local stack ready in %.1f s%n", (System.nanoTime() - start) / 1e9);
-        out.flush();
-        return stack;
+        });
     }
 
     private Tally.Summary runAndAccount(PipelineConfig config, String prefix, PrintWriter out) {

@@ -1,0 +1,47 @@
+package io.backpressure.pipeline.bench;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** Entry point of the benchmarks: picks the scenario, runs it, prints its RESULT line. */
+public final class Bench {
+    /** The scenarios, named on the command line in lower case with dashes ({@code littles-law}). */
+    public enum Scenario {
+        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION;
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        public static Scenario parse(String name) {
+            for (Scenario s : values()) {
+                if (s.cliName().equals(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown scenario " + name + "; choose one of "
+                    + java.util.Arrays.stream(values()).map(Scenario::cliName).toList());
+        }
+    }
+
+    private Bench() {
+    }
+
+    public static void run(Scenario scenario, String bootstrapServers, String registryUrl, Long records, Duration duration,
+                           PrintWriter out) {
+        out.printf("bench %s on %d cores, Java %s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        out.flush();
+        try (BenchEnvironment env = new BenchEnvironment(bootstrapServers, registryUrl, out)) {
+            BenchResult result = switch (scenario) {
+                case OVERHEAD -> Scenarios.overhead(env, records != null ? records : 300_000);
+                case LITTLES_LAW -> Scenarios.littlesLaw(env, records != null ? records : 1_200_000);
+                case PC_WORKLOAD -> Scenarios.pcWorkload(env);
+                case BACKLOG_MEMORY -> Scenarios.backlogMemory(env, records != null ? records : 2_000_000, duration);
+                case RETRY_LATENESS -> RetryScenarios.lateness(env, duration);
+                case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
+            };
+            result.print(out);
+        }
+    }
+}

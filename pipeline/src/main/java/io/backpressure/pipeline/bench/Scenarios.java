@@ -1,0 +1,197 @@
+package io.backpressure.pipeline.bench;
+
+import io.backpressure.pipeline.app.PipelineApp;
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.handler.Handlers;
+import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.handler.RequestHandler;
+import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.schemas.WorkRequest;
+import io.backpressure.schemas.WorkResult;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** The window benchmarks of the {@code bench} command. */
+final class Scenarios {
+    private static final Outcome INSTANT_SUCCESS = Outcome.success(new byte[0]);
+
+    private Scenarios() {
+    }
+
+    /** Pipeline with an instant handler vs a plain pass-through, same serdes and data, best of two rounds each. */
+    static BenchResult overhead(BenchEnvironment env, long records) {
+        PrintWriter out = env.out();
+        PipelineConfig config = env.config("overhead", 4).set("pipeline.retry.max-attempts", "1").load();
+        String passOut = config.topics().input() + "-passthrough";
+        env.createTopics(4, config.topics().input(), config.topics().results(), config.topics().dropped(), passOut);
+        env.produce(config.topics().input(), records, 1000, "overhead");
+        double pass = 0;
+        double pipe = 0;
+        for (int round = 1; round <= 2; round++) {
+            pass = Math.max(pass, passThroughRate(env, config, passOut, records, round));
+            pipe = Math.max(pipe, pipelineRate(env, config.kafka().applicationId() + "-r" + round, config, records,
+                    (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), round));
+        }
+        out.printf("%n%-28s %14s%n", "run", "records/s");
+        out.printf("%-28s %,14.0f%n", "plain Streams pass-through", pass);
+        out.printf("%-28s %,14.0f%n", "pipeline, instant handler", pipe);
+        out.printf("%-28s %14.3f  (target >= 0.9)%n", "ratio", pipe / pass);
+        return new BenchResult("overhead").put("records", records).put("passThroughPerSecond", pass)
+                .put("pipelinePerSecond", pipe).put("ratio", pipe / pass);
+    }
+
+    private static double passThroughRate(BenchEnvironment env, PipelineConfig config, String output, long records, int round) {
+        Map<String, Object> serde = Map.of("schema.registry.url", config.kafka().schemaRegistryUrl(), "specific.avro.reader", true);
+        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
+        requests.configure(serde, false);
+        AvroSerializer<WorkResult> results = new AvroSerializer<>();
+        results.configure(serde, false);
+        var props = config.streamsProperties();
+        props.put("application.id", config.kafka().applicationId() + "-pass-r" + round);
+        long before = env.endOffsets(output);
+        try (KafkaStreams streams = new KafkaStreams(PassThrough.build(config.topics().input(), output, requests, results), props)) {
+            streams.start();
+            long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20));
+            double rate = records / ((t[1] - t[0]) / 1e9);
+            env.out().printf("  round %d pass-through: %,.0f records/s%n", round, rate);
+            return rate;
+        }
+    }
+
+    private static double pipelineRate(BenchEnvironment env, String appId, PipelineConfig base, long records, RequestHandler handler,
+                                       int round) {
+        PipelineConfig config = env.config("x", base.topics().partitions())
+                .set("pipeline.application-id", appId)
+                .set("pipeline.topics.input", base.topics().input())
+                .set("pipeline.topics.results", base.topics().results())
+                .set("pipeline.topics.dropped", base.topics().dropped())
+                .set("pipeline.retry.max-attempts", Integer.toString(base.retry().maxAttempts()))
+                .set("pipeline.window.capacity", Integer.toString(base.window().capacity()))
+                .load();
+        long before = env.endOffsets(config.topics().results());
+        try (PipelineApp app = PipelineApp.start(config, handler)) {
+            long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
+                    Duration.ofMillis(20));
+            double rate = records / ((t[1] - t[0]) / 1e9);
+            env.out().printf("  round %d pipeline:     %,.0f records/s (max in flight %d)%n", round, rate, app.window().maxInFlight());
+            return rate;
+        }
+    }
+
+    /** A 20 ms downstream through a window of 1000: Little's law says 50,000/s at best. */
+    static BenchResult littlesLaw(BenchEnvironment env, long records) {
+        int window = 1000;
+        Duration latency = Duration.ofMillis(20);
+        PipelineConfig config = env.config("littles", 4)
+                .set("pipeline.window.capacity", Integer.toString(window))
+                .set("pipeline.handler.simulated.latency", "20ms")
+                .set("pipeline.handler.simulated.distribution", "fixed")
+                .set("pipeline.retry.max-attempts", "1")
+                .load();
+        env.createTopics(4, config.topics().input(), config.topics().results(), config.topics().dropped());
+        env.produce(config.topics().input(), records, 1000, "littles");
+        double rate = pipelineRate(env, config.kafka().applicationId(), config, records, Handlers.create(config), 1);
+        double ideal = window / (latency.toNanos() / 1e9);
+        PrintWriter out = env.out();
+        out.printf("%n%-28s %,14.0f%n", "measured records/s", rate);
+        out.printf("%-28s %,14.0f  (W / latency = %d / %d ms)%n", "ideal records/s", ideal, window, latency.toMillis());
+        out.printf("%-28s %14.3f  (target >= 0.9)%n", "efficiency", rate / ideal);
+        return new BenchResult("littles-law").put("records", records).put("window", window).put("latencyMs", latency.toMillis())
+                .put("perSecond", rate).put("idealPerSecond", ideal).put("efficiency", rate / ideal);
+    }
+
+    /** Parallel Consumer's README workload: 10,000 records, 0-5 ms each, 1 partition, concurrency 100, unordered. */
+    static BenchResult pcWorkload(BenchEnvironment env) {
+        long records = 10_000;
+        PipelineConfig config = env.config("pc", 1)
+                .set("pipeline.window.capacity", "100")
+                .set("pipeline.retry.max-attempts", "1")
+                .set("kafka.commit.interval.ms", "20")
+                .load();
+        env.createTopics(1, config.topics().input(), config.topics().results(), config.topics().dropped());
+        env.produce(config.topics().input(), records, 1, "pc");
+        AtomicLong firstCall = new AtomicLong();
+        RequestHandler zeroToFiveMs = uniformMillis(0, 5, firstCall);
+        String group = config.kafka().applicationId();
+        String input = config.topics().input();
+        try (PipelineApp app = PipelineApp.start(config, zeroToFiveMs)) {
+            long[] t = env.timeUntil(() -> env.committed(group, input), records, Duration.ofMinutes(5), Duration.ofMillis(5));
+            double seconds = (t[1] - firstCall.get()) / 1e9;
+            PrintWriter out = env.out();
+            out.printf("%n%-40s %8.3f s%n", "first record processed -> last committed", seconds);
+            out.printf("%-40s %8.3f s%n", "ideal (10,000 x 2.5 ms / 100)", 0.25);
+            out.printf("%-40s %8.3f s%n", "Parallel Consumer README figure", 2.83);
+            return new BenchResult("pc-workload").put("records", records).put("window", 100).put("seconds", seconds)
+                    .put("idealSeconds", 0.25).put("parallelConsumerReadmeSeconds", 2.83);
+        }
+    }
+
+    /** A handler that completes after a uniformly random 0-5 ms, recording when it was first called. */
+    private static RequestHandler uniformMillis(int min, int max, AtomicLong firstCall) {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pc-workload-downstream");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        return new RequestHandler() {
+            @Override
+            public CompletableFuture<Outcome> handle(WorkRequest request, int attempt) {
+                firstCall.compareAndSet(0, System.nanoTime());
+                long micros;
+                synchronized (random) {
+                    micros = (long) (min * 1000 + random.nextDouble() * (max - min) * 1000);
+                }
+                CompletableFuture<Outcome> f = new CompletableFuture<>();
+                timer.schedule(() -> f.complete(INSTANT_SUCCESS), micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+                return f;
+            }
+
+            @Override
+            public void close() {
+                timer.shutdownNow();
+            }
+        };
+    }
+
+    /** A large backlog in Kafka and a slow handler: heap after GC must stay flat and small, the backlog stays in Kafka. */
+    static BenchResult backlogMemory(BenchEnvironment env, long records, Duration runFor) {
+        PipelineConfig config = env.config("backlog", 4)
+                .set("pipeline.window.capacity", "100")
+                .set("pipeline.handler.simulated.latency", "20ms")
+                .set("pipeline.handler.simulated.distribution", "fixed")
+                .set("pipeline.retry.max-attempts", "1")
+                .load();
+        env.createTopics(4, config.topics().input(), config.topics().results(), config.topics().dropped());
+        env.produce(config.topics().input(), records, 1000, "backlog");
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        List<Long> heapMb = new ArrayList<>();
+        PrintWriter out = env.out();
+        out.printf("%n%8s %16s %14s %14s%n", "seconds", "heap after GC MB", "results", "backlog");
+        try (PipelineApp app = PipelineApp.start(config)) {
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < runFor.toNanos()) {
+                BenchEnvironment.sleep(3000);
+                System.gc();
+                long used = memory.getHeapMemoryUsage().getUsed() / (1024 * 1024);
+                heapMb.add(used);
+                long done = env.endOffsets(config.topics().results());
+                out.printf("%8.0f %16d %,14d %,14d%n", (System.nanoTime() - start) / 1e9, used, done, records - done);
+                out.flush();
+            }
+        }
+        long max = heapMb.stream().mapToLong(Long::longValue).max().orElse(0);
+        out.printf("max heap after GC: %d MB (target < 64 MB)%n", max);
+        return new BenchResult("backlog-memory").put("records", records).put("heapAfterGcMb", heapMb).put("maxHeapAfterGcMb", max)
+                .put("window", 100).put("handlerLatencyMs", 20);
+    }
+}
