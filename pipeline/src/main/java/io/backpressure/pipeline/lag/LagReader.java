@@ -70,8 +70,10 @@ public final class LagReader implements AutoCloseable {
                 TopicPartition tp = e.getKey();
                 long end = ends.getOrDefault(tp, 0L);
                 long position = e.getValue();
-                long timeLag = position >= 0 && position < end ? timestampAt(tp, position).map(ts -> Math.max(0, now - ts)).orElse(0L) : 0L;
-                rows.add(new PartitionLag(tp.topic(), tp.partition(), position, end, timeLag));
+                java.util.Optional<Long> timestamp = position >= 0 && position < end ? timestampAt(tp, position) : java.util.Optional.empty();
+                boolean onlyMarkers = position >= 0 && position < end && timestamp.isEmpty();
+                long timeLag = timestamp.map(ts -> Math.max(0, now - ts)).orElse(0L);
+                rows.add(new PartitionLag(tp.topic(), tp.partition(), position, end, timeLag, onlyMarkers));
             }
             rows.sort(Comparator.comparing(PartitionLag::topic).thenComparingInt(PartitionLag::partition));
             return rows;

@@ -1,0 +1,62 @@
+package io.backpressure.pipeline.lag;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rolling samples per partition over an evaluation window, and the statuses they give. The overall status is the
+ * worst partition's, STALLED being worst.
+ */
+public final class LagReport {
+    private final int windowSamples;
+    private final Map<String, Deque<PartitionLag>> samples = new LinkedHashMap<>();
+
+    public LagReport(int windowSamples) {
+        if (windowSamples < 1) {
+            throw new IllegalArgumentException("window samples must be >= 1, was " + windowSamples);
+        }
+        this.windowSamples = windowSamples;
+    }
+
+    public void add(List<PartitionLag> sample) {
+        for (PartitionLag row : sample) {
+            Deque<PartitionLag> history = samples.computeIfAbsent(row.topic() + "-" + row.partition(), k -> new ArrayDeque<>());
+            history.addLast(row);
+            while (history.size() > windowSamples) {
+                history.removeFirst();
+            }
+        }
+    }
+
+    /** The latest sample of every partition with its status. */
+    public List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        samples.values().forEach(history -> rows.add(new Row(history.getLast(), LagEvaluator.evaluate(List.copyOf(history)))));
+        return rows;
+    }
+
+    public LagStatus overall() {
+        LagStatus worst = LagStatus.IDLE;
+        for (Row row : rows()) {
+            worst = rank(row.status()) > rank(worst) ? row.status() : worst;
+        }
+        return worst;
+    }
+
+    private static int rank(LagStatus status) {
+        return switch (status) {
+            case IDLE -> 0;
+            case OK -> 1;
+            case LAGGING -> 2;
+            case STALLED -> 3;
+        };
+    }
+
+    /** One partition's latest lag and its status. */
+    public record Row(PartitionLag lag, LagStatus status) {
+    }
+}
