@@ -4,6 +4,8 @@ import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Handlers;
 import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.health.HealthGate;
+import io.backpressure.pipeline.lag.LagMonitor;
+import io.backpressure.pipeline.metrics.InstanceMeters;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
@@ -11,12 +13,18 @@ import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.topology.PipelineTopology;
+import io.backpressure.pipeline.web.StatusServer;
 import io.backpressure.pipeline.window.Window;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,9 +41,13 @@ public final class PipelineApp implements AutoCloseable {
     private final InstanceState instance;
     private final KafkaStreams streams;
     private final HealthGate health;
+    private final LagMonitor lag;
+    private final StatusServer server;
 
     private PipelineApp(PipelineConfig config, RequestHandler handler, InstanceState instance, KafkaStreams streams,
-                        HealthGate health) {
+                        HealthGate health, LagMonitor lag, StatusServer server) {
+        this.lag = lag;
+        this.server = server;
         this.config = config;
         this.handler = handler;
         this.instance = instance;
@@ -60,16 +72,29 @@ public final class PipelineApp implements AutoCloseable {
         StreamsHolder holder = new StreamsHolder();
         HealthGate health = new HealthGate(config.health().pauseAfterFailures(), config.health().probeInterval(),
                 config.health().maxProbeInterval(), handler, holder, Clock.systemUTC(), System.nanoTime());
-        InstanceState instance = InstanceState.of(config, health::record);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        InstanceState instance = InstanceState.of(config, health::record, registry);
         Topology topology = PipelineTopology.build(config, handler, instance, requests, results, Clock.systemUTC(), System.nanoTime());
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
         holder.streams = streams;
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
+        Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
+        consumed.add(config.topics().input());
+        LagMonitor lag = new LagMonitor(config.kafka().bootstrapServers(), config.kafka().applicationId(), consumed,
+                config.observability().lagRefresh(), registry);
         streams.start();
+        lag.start();
+        StatusServer server = config.observability().httpPort() == 0 ? null : StatusServer.start(config.observability().httpHost(),
+                config.observability().httpPort(), new AppStatus(streams, instance, health, lag, registry, config.kafka().applicationId()));
+        if (server != null) {
+            LOG.info("metrics, health and status page on http://{}:{}/", config.observability().httpHost(), server.port());
+        }
         LOG.info("pipeline {} started: {} -> {} / {}, window {}, guarantee {}", config.kafka().applicationId(),
                 config.topics().input(), config.topics().results(), config.topics().dropped(), config.window().capacity(),
                 config.kafka().guarantee().streamsName());
-        return new PipelineApp(config, handler, instance, streams, health);
+        return new PipelineApp(config, handler, instance, streams, health, lag, server);
     }
 
     public KafkaStreams streams() {
@@ -90,6 +115,11 @@ public final class PipelineApp implements AutoCloseable {
 
     public RetryBudget budget() {
         return instance.budget();
+    }
+
+    /** The port of the status server, or -1 when it is off. */
+    public int httpPort() {
+        return server == null ? -1 : server.port();
     }
 
     public HealthGate health() {
@@ -122,6 +152,10 @@ public final class PipelineApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server != null) {
+            server.close();
+        }
+        lag.close();
         health.close();
         streams.close(Duration.ofSeconds(60));
         handler.close();

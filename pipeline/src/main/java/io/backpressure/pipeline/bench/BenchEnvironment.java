@@ -49,7 +49,8 @@ public final class BenchEnvironment implements AutoCloseable {
                 .set("pipeline.topics.input", id + "-requests")
                 .set("pipeline.topics.results", id + "-results")
                 .set("pipeline.topics.dropped", id + "-dropped")
-                .set("pipeline.topics.partitions", Integer.toString(partitions));
+                .set("pipeline.topics.partitions", Integer.toString(partitions))
+                .set("pipeline.http.port", "0");
     }
 
     public void createTopics(int partitions, String... topics) {

@@ -119,7 +119,11 @@ public final class ConfigLoader {
                 integer("pipeline.health.pause-after-failures"),
                 duration("pipeline.health.probe-interval"),
                 duration("pipeline.health.max-probe-interval"));
-        return new PipelineConfig(kafka, topics, window, handler, retry, health);
+        ObservabilitySettings observability = new ObservabilitySettings(
+                get("pipeline.http.host"),
+                integer("pipeline.http.port"),
+                duration("pipeline.lag.refresh-interval"));
+        return new PipelineConfig(kafka, topics, window, handler, retry, health, observability);
     }
 
     /** The effective values, for {@code pipeline config}. */

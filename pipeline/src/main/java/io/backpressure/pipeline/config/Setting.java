@@ -51,7 +51,10 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.health.pause-after-failures", "200",
                     "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
             new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),
-            new Setting("pipeline.health.max-probe-interval", "30s", "longest wait between probes"));
+            new Setting("pipeline.health.max-probe-interval", "30s", "longest wait between probes"),
+            new Setting("pipeline.http.host", "127.0.0.1", "address of the metrics, health and status page server"),
+            new Setting("pipeline.http.port", "9464", "port of that server; 0 = no server"),
+            new Setting("pipeline.lag.refresh-interval", "5s", "how often the app measures its own lag for metrics (jittered)"));
 
     public static Setting named(String name) {
         return ALL.stream().filter(s -> s.name.equals(name)).findFirst().orElse(null);

@@ -1,30 +1,65 @@
 package io.backpressure.pipeline.metrics;
 
+import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.outcome.DropReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one application instance. */
+/**
+ * The pipeline's own counters, registered in a Micrometer registry (Prometheus names in brackets):
+ * handler calls by outcome [pipeline_handler_calls_total{outcome}], handler latency [pipeline_handler_latency_seconds],
+ * results [pipeline_results_total], drops by reason [pipeline_drops_total{reason}], retries scheduled by attempt
+ * [pipeline_retries_scheduled_total{attempt}] and retries waiting in timer stores [pipeline_retry_pending].
+ * Label values are the stable names of {@link DropReason} and the outcome types.
+ */
 public final class PipelineStats {
-    private final LongAdder handlerCalls = new LongAdder();
-    private final LongAdder results = new LongAdder();
-    private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
-    private final Map<Integer, LongAdder> retriesByAttempt = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<String, Counter> callsByOutcome = new ConcurrentHashMap<>();
+    private final Timer handlerLatency;
+    private final Counter results;
+    private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
+    private final Map<Integer, Counter> retriesByAttempt = new ConcurrentHashMap<>();
     private final AtomicLong retryPending = new AtomicLong();
-    private final LongAdder handlerLatencyMillisTotal = new LongAdder();
 
     public PipelineStats() {
-        for (DropReason reason : DropReason.values()) {
-            drops.put(reason, new LongAdder());
-        }
+        this(new SimpleMeterRegistry());
     }
 
-    public void handlerCall(long latencyMillis) {
-        handlerCalls.increment();
-        handlerLatencyMillisTotal.add(latencyMillis);
+    public PipelineStats(MeterRegistry registry) {
+        this.registry = registry;
+        this.handlerLatency = Timer.builder("pipeline.handler.latency").description("duration of handler calls, time-outs included")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.results = Counter.builder("pipeline.results").description("requests completed successfully").register(registry);
+        for (DropReason reason : DropReason.values()) {
+            drops.put(reason, Counter.builder("pipeline.drops").description("requests sent to the dropped topic")
+                    .tag("reason", reason.name()).register(registry));
+        }
+        for (String outcome : new String[] {"success", "retryable_failure", "non_retryable_failure"}) {
+            callsByOutcome.put(outcome, Counter.builder("pipeline.handler.calls").description("handler calls by outcome")
+                    .tag("outcome", outcome).register(registry));
+        }
+        registry.gauge("pipeline.retry.pending", retryPending);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void handlerCall(Outcome outcome, long latencyMillis) {
+        String type = outcome instanceof Outcome.Success ? "success"
+                : outcome instanceof Outcome.RetryableFailure ? "retryable_failure" : "non_retryable_failure";
+        callsByOutcome.get(type).increment();
+        handlerLatency.record(latencyMillis, TimeUnit.MILLISECONDS);
     }
 
     public void result() {
@@ -37,7 +72,9 @@ public final class PipelineStats {
 
     /** A retry was scheduled for {@code attempt} (2 for the first retry). */
     public void retryScheduled(int attempt) {
-        retriesByAttempt.computeIfAbsent(attempt, a -> new LongAdder()).increment();
+        retriesByAttempt.computeIfAbsent(attempt, a -> Counter.builder("pipeline.retries.scheduled")
+                .description("retries published to a delay topic, by the attempt they wait for")
+                .tag("attempt", Integer.toString(a)).register(registry)).increment();
     }
 
     public void retryPending(long delta) {
@@ -45,36 +82,41 @@ public final class PipelineStats {
     }
 
     public long handlerCalls() {
-        return handlerCalls.sum();
+        return (long) callsByOutcome.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public long handlerCalls(String outcome) {
+        return (long) callsByOutcome.get(outcome).count();
     }
 
     public long results() {
-        return results.sum();
+        return (long) results.count();
     }
 
     public long drops(DropReason reason) {
-        return drops.get(reason).sum();
+        return (long) drops.get(reason).count();
     }
 
     public long dropsTotal() {
-        return drops.values().stream().mapToLong(LongAdder::sum).sum();
+        return (long) drops.values().stream().mapToDouble(Counter::count).sum();
     }
 
     public Map<Integer, Long> retriesByAttempt() {
-        Map<Integer, Long> copy = new java.util.TreeMap<>();
-        retriesByAttempt.forEach((k, v) -> copy.put(k, v.sum()));
+        Map<Integer, Long> copy = new TreeMap<>();
+        retriesByAttempt.forEach((k, v) -> copy.put(k, (long) v.count()));
         return copy;
     }
 
     public long retriesScheduled() {
-        return retriesByAttempt.values().stream().mapToLong(LongAdder::sum).sum();
+        return (long) retriesByAttempt.values().stream().mapToDouble(Counter::count).sum();
     }
 
     public long retryPending() {
         return retryPending.get();
     }
 
-    public long handlerLatencyMillisTotal() {
-        return handlerLatencyMillisTotal.sum();
+    /** Mean handler latency in milliseconds so far. */
+    public double meanHandlerLatencyMillis() {
+        return handlerLatency.mean(TimeUnit.MILLISECONDS);
     }
 }

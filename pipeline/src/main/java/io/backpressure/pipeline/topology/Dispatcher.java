@@ -43,8 +43,8 @@ final class Dispatcher {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((outcome, failure) -> {
             window.release();
-            stats.handlerCall(clock.millis() - call.startedAtMillis());
             Outcome classified = failure != null ? FailureClassifier.classify(failure) : outcome;
+            stats.handlerCall(classified, clock.millis() - call.startedAtMillis());
             listener.accept(classified);
             finished.add(call.finished(classified));
         });

@@ -6,6 +6,8 @@ import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.window.Window;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Consumer;
 
 /**
@@ -15,13 +17,13 @@ import java.util.function.Consumer;
 public record InstanceState(Window window, RetryBudget budget, PipelineStats stats, ReleaseLateness lateness,
                             Consumer<Outcome> outcomeListener) {
 
-    public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener) {
+    public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener, MeterRegistry registry) {
         return new InstanceState(new Window(config.window().capacity()),
                 RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
-                new PipelineStats(), new ReleaseLateness(), outcomeListener);
+                new PipelineStats(registry), new ReleaseLateness(), outcomeListener);
     }
 
     public static InstanceState of(PipelineConfig config) {
-        return of(config, outcome -> { });
+        return of(config, outcome -> { }, new SimpleMeterRegistry());
     }
 }

@@ -21,6 +21,7 @@ public final class ItConfig {
                 .set("pipeline.topics.results", id + "-results")
                 .set("pipeline.topics.dropped", id + "-dropped")
                 .set("pipeline.topics.partitions", "4")
-                .set("kafka.commit.interval.ms", "200");
+                .set("kafka.commit.interval.ms", "200")
+                .set("pipeline.http.port", "0");
     }
 }

@@ -1,0 +1,108 @@
+package io.backpressure.pipeline.lag;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app measuring its own lag from committed offsets (not its fetch position, which runs ahead of commits while calls
+ * are in flight), on a jittered timer, and exposing it as metrics:
+ * {@code pipeline_consumer_lag_records}, {@code pipeline_consumer_lag_seconds} and {@code pipeline_consumer_lag_status}
+ * (1 for the partition's current status label), per topic and partition.
+ */
+public final class LagMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LagMonitor.class);
+
+    private final LagReader reader;
+    private final String group;
+    private final Set<String> topics;
+    private final Duration interval;
+    private final LagReport report = new LagReport(3);
+    private final MultiGauge records;
+    private final MultiGauge seconds;
+    private final MultiGauge status;
+    private final ScheduledExecutorService scheduler;
+    private final SplittableRandom random = new SplittableRandom();
+    private volatile List<LagReport.Row> latest = List.of();
+
+    public LagMonitor(String bootstrapServers, String group, Set<String> topics, Duration interval, MeterRegistry registry) {
+        this.reader = new LagReader(bootstrapServers, Clock.systemUTC());
+        this.group = group;
+        this.topics = topics;
+        this.interval = interval;
+        this.records = MultiGauge.builder("pipeline.consumer.lag.records").description("offsets not yet committed").register(registry);
+        this.seconds = MultiGauge.builder("pipeline.consumer.lag.seconds").description("age of the record at the committed offset")
+                .baseUnit("seconds").register(registry);
+        this.status = MultiGauge.builder("pipeline.consumer.lag.status").description("1 for the partition's current status")
+                .register(registry);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-lag-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        scheduleNext(0);
+    }
+
+    public List<LagReport.Row> latest() {
+        return latest;
+    }
+
+    public LagStatus overall() {
+        synchronized (report) {
+            return latest.isEmpty() ? LagStatus.IDLE : report.overall();
+        }
+    }
+
+    private void scheduleNext(long delayMillis) {
+        if (!scheduler.isShutdown()) {
+            scheduler.schedule(this::refresh, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refresh() {
+        try {
+            List<PartitionLag> sample = reader.read(group, topics);
+            List<LagReport.Row> rows;
+            synchronized (report) {
+                report.add(sample);
+                rows = report.rows();
+            }
+            latest = rows;
+            records.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().lag())).toList(), true);
+            seconds.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().timeLagMs() / 1000.0)).toList(), true);
+            status.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r).and("status", r.status().name()), 1)).toList(), true);
+        } catch (RuntimeException e) {
+            LOG.warn("could not measure lag of group {}: {}", group, e.getMessage());
+        } finally {
+            scheduleNext((long) (interval.toMillis() * (0.8 + 0.4 * random.nextDouble())));
+        }
+    }
+
+    private static Tags tags(LagReport.Row row) {
+        return Tags.of("topic", row.lag().topic(), "partition", Integer.toString(row.lag().partition()));
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reader.close();
+    }
+}
