@@ -1,0 +1,106 @@
+package io.backpressure.pipeline.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.backpressure.pipeline.app.PipelineApp;
+import io.backpressure.pipeline.audit.OutcomeReader;
+import io.backpressure.pipeline.broker.Ports;
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.produce.ProduceSpec;
+import io.backpressure.pipeline.produce.RequestProducer;
+import io.backpressure.pipeline.testing.Await;
+import io.backpressure.pipeline.testing.Http;
+import io.backpressure.pipeline.testing.ItConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The status page in a real headless browser (Debian's chromium, installed by .ci/run): it loads with no console
+ * errors, draws its charts, and the numbers it shows match the metrics endpoint. A screenshot is kept in target/.
+ */
+class StatusPageIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @Test
+    void pageLoadsWithoutConsoleErrorsDrawsChartsAndShowsTheMetricsNumbers() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            Assumptions.assumeTrue(System.getenv("CI") == null, "chromium missing");
+            throw new AssertionError("CI must install Debian's chromium for this test (see .ci/run)");
+        }
+        int port = Ports.ephemeral();
+        PipelineConfig config = ItConfig.forTest("page").set("pipeline.http.port", Integer.toString(port))
+                .set("pipeline.handler.simulated.failure-rate", "0.5").set("pipeline.retry.max-attempts", "1").load();
+        String url = "http://127.0.0.1:" + port + "/";
+        try (PipelineApp app = PipelineApp.start(config);
+             OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
+                     config.topics().results(), config.topics().dropped(), id -> id.startsWith("page-"), true)) {
+            new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), config.topics().input(),
+                    Clock.systemUTC()).produce(new ProduceSpec(500, 0, 50, 10, null, "page"), n -> { });
+            Await.until("all accounted", Duration.ofSeconds(60), () -> {
+                var t = reader.poll(Duration.ofMillis(200));
+                return t.results() + t.dropped() >= 500;
+            });
+            double dropsInMetrics = 0;
+            for (String line : Http.get(url + "metrics").body().split("\n")) {
+                if (line.startsWith("pipeline_drops_total{")) {
+                    dropsInMetrics += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            Path profile = Files.createTempDirectory("chromium-profile");
+            Path screenshot = Path.of("target", "status-page.png").toAbsolutePath();
+            Browser dom = chromium(profile, "--dump-dom", url);
+            chromium(profile, "--screenshot=" + screenshot, "--window-size=1400,1000", url);
+
+            List<String> consoleErrors = dom.stderr.lines().filter(l -> l.contains("CONSOLE") || l.contains("Uncaught")).toList();
+            assertTrue(consoleErrors.isEmpty(), "console errors: " + consoleErrors);
+            assertEquals(4, count(dom.stdout, "<svg id=\"chart-"), "four charts");
+            assertTrue(count(dom.stdout, "class=\"series\"") >= 4, "chart lines drawn:\n" + dom.stdout);
+            assertEquals("RUNNING", text(dom.stdout, "state"));
+            assertEquals(String.format(java.util.Locale.ROOT, "%,d", (long) dropsInMetrics), text(dom.stdout, "dropped"),
+                    "dropped count on the page equals the metrics");
+            assertTrue(text(dom.stdout, "inFlight").endsWith("/ 1000"), text(dom.stdout, "inFlight"));
+            assertTrue(Files.size(screenshot) > 10_000, "screenshot written to " + screenshot);
+        }
+    }
+
+    private record Browser(String stdout, String stderr) {
+    }
+
+    private static Browser chromium(Path profile, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=6000"));
+        command.addAll(List.of(args));
+        Path stderr = Files.createTempFile("chromium", ".log");
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        var out = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "chromium finished");
+        return new Browser(new String(out, StandardCharsets.UTF_8), Files.readString(stderr));
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String text(String dom, String id) {
+        Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>([^<]*)<").matcher(dom);
+        assertTrue(m.find(), "element #" + id + " in the page");
+        return m.group(1).strip();
+    }
+}
