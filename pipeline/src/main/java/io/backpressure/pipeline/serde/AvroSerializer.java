@@ -1,10 +1,75 @@
 package io.backpressure.pipeline.serde;
 
+import io.backpressure.pipeline.serde.internal.AvroBodies;
+import io.backpressure.pipeline.serde.internal.Registries;
+import io.backpressure.pipeline.serde.internal.SerdeConfig;
+import io.backpressure.pipeline.serde.internal.WireFormat;
+import io.backpressure.pipeline.serde.internal.WriterSchemas;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serializer;
 
+/**
+ * Writes {@code GenericRecord}s and {@code SpecificRecord}s in Confluent's wire format under the subject
+ * {@code <topic>-value} or {@code <topic>-key}, producing the same bytes as Confluent's {@code KafkaAvroSerializer}.
+ * Configure with {@link #configure} (Confluent's setting names; see {@link AvroSerdes}) before use. Thread-safe.
+ */
 public class AvroSerializer<T> implements Serializer<T> {
+    private volatile Configured state;
+
+    private record Configured(WriterSchemas writers, boolean isKey) {
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        SerdeConfig config = SerdeConfig.parse(configs);
+        state = new Configured(new WriterSchemas(Registries.open(config), config.autoRegisterSchemas(), config.useLatestVersion()), isKey);
+    }
+
     @Override
     public byte[] serialize(String topic, T data) {
-        throw new UnsupportedOperationException("stub");
+        if (data == null) {
+            return null;
+        }
+        Configured configured = state;
+        if (configured == null) {
+            throw new IllegalStateException("AvroSerializer is not configured: call configure(...) or use AvroSerdes");
+        }
+        if (!(data instanceof GenericContainer container)) {
+            throw new InvalidDatumException("cannot serialize a " + data.getClass().getName() + " for topic " + topic
+                    + ": AvroSerializer takes GenericRecord or SpecificRecord values", null);
+        }
+        String subject = topic + (configured.isKey() ? "-key" : "-value");
+        WriterSchemas.Choice choice = configured.writers().choose(subject, container.getSchema());
+        GenericData model = modelOf(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        WireFormat.writeHeader(out, choice.id());
+        try {
+            if (choice.transcode()) {
+                Object converted = AvroBodies.transcode(data, container.getSchema(), model, choice.writeWith());
+                AvroBodies.write(out, choice.writeWith(), GenericData.get(), converted);
+            } else {
+                AvroBodies.write(out, choice.writeWith(), model, data);
+            }
+        } catch (NullPointerException | ClassCastException | AvroRuntimeException e) {
+            // Avro reports a value that does not fit its schema with these, e.g. "null value for (non-nullable) string at X.key".
+            throw new InvalidDatumException("cannot serialize " + container.getSchema().getFullName() + " for topic " + topic + ": "
+                    + SerdeException.describe(e), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The data model whose conversions the generated class relies on (timestamp-millis as Instant, say). */
+    private static GenericData modelOf(Object data) {
+        if (data instanceof SpecificRecordBase generated) {
+            return generated.getSpecificData();
+        }
+        return data instanceof SpecificRecord ? SpecificData.get() : GenericData.get();
     }
 }
