@@ -23,12 +23,15 @@ import io.backpressure.schemas.WorkResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +46,11 @@ public final class PipelineApp implements AutoCloseable {
     private final HealthGate health;
     private final LagMonitor lag;
     private final StatusServer server;
+    private final List<KafkaStreams.StateListener> listeners;
 
     private PipelineApp(PipelineConfig config, RequestHandler handler, InstanceState instance, KafkaStreams streams,
-                        HealthGate health, LagMonitor lag, StatusServer server) {
+                        HealthGate health, LagMonitor lag, StatusServer server, List<KafkaStreams.StateListener> listeners) {
+        this.listeners = listeners;
         this.lag = lag;
         this.server = server;
         this.config = config;
@@ -77,7 +82,17 @@ public final class PipelineApp implements AutoCloseable {
         Topology topology = PipelineTopology.build(config, handler, instance, requests, results, Clock.systemUTC(), System.nanoTime());
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
         holder.streams = streams;
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
+        List<KafkaStreams.StateListener> listeners = new CopyOnWriteArrayList<>();
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams state {} -> {}", before, now);
+            listeners.forEach(l -> l.onChange(now, before));
+        });
+        // A failed stream thread (for example a schema registry outage outlasting the blocking bound) is replaced; its
+        // uncommitted records are read again, so nothing is lost and the app keeps running.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed, replacing it: {}", e.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         new KafkaStreamsMetrics(streams).bindTo(registry);
         InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
@@ -94,7 +109,7 @@ public final class PipelineApp implements AutoCloseable {
         LOG.info("pipeline {} started: {} -> {} / {}, window {}, guarantee {}", config.kafka().applicationId(),
                 config.topics().input(), config.topics().results(), config.topics().dropped(), config.window().capacity(),
                 config.kafka().guarantee().streamsName());
-        return new PipelineApp(config, handler, instance, streams, health, lag, server);
+        return new PipelineApp(config, handler, instance, streams, health, lag, server, listeners);
     }
 
     public KafkaStreams streams() {
@@ -115,6 +130,11 @@ public final class PipelineApp implements AutoCloseable {
 
     public RetryBudget budget() {
         return instance.budget();
+    }
+
+    /** Tells {@code listener} of every later state change of the Kafka Streams client. */
+    public void onStateChange(KafkaStreams.StateListener listener) {
+        listeners.add(listener);
     }
 
     /** The port of the status server, or -1 when it is off. */

@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
         PipelineApp app = PipelineApp.start(config);
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean();
-        app.streams().setStateListener((now, before) -> {
+        app.onStateChange((now, before) -> {
             out.println("state " + before + " -> " + now);
             out.flush();
             if (now == KafkaStreams.State.ERROR) {

@@ -3,6 +3,7 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
+import io.backpressure.pipeline.serde.SerdeException;
 import io.backpressure.pipeline.topology.internal.DrainHookStore;
 import io.backpressure.pipeline.topology.internal.JitteredTimer;
 import io.backpressure.pipeline.topology.internal.StreamThreadForwarder;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -60,8 +62,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         WorkRequest request;
         try {
             request = decode(record, origin);
-        } catch (RuntimeException undecodable) {
-            emit(parts.router().drop(record, origin, DropReason.UNDECODABLE, FailureClassifier.describe(undecodable), 0, null));
+        } catch (Undecodable undecodable) {
+            emit(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), 0, null));
             return;
         }
         Clock clock = parts.clock();
@@ -78,18 +80,61 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         dispatcher.dispatch(new Call(request, record, origin, attempt, previousDelay, deadline, clock.millis(), null));
     }
 
+    /** Decodes the value; throws {@link Undecodable} for bytes that will never decode. */
     private WorkRequest decode(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
         if (record.value() == null || record.value().length == 0) {
-            throw new IllegalArgumentException("empty value");
+            throw new Undecodable("empty value");
         }
         if (record.value().length > parts.maxValueBytes()) {
-            throw new IllegalArgumentException("value of " + record.value().length + " bytes exceeds " + parts.maxValueBytes());
+            throw new Undecodable("value of " + record.value().length + " bytes exceeds " + parts.maxValueBytes());
         }
-        WorkRequest request = parts.requestDeserializer().deserialize(origin.topic(), record.headers(), record.value());
+        WorkRequest request = deserializeWaitingOutRegistryTrouble(record, origin);
         if (request == null) {
-            throw new IllegalArgumentException("value decoded to null");
+            throw new Undecodable("value decoded to null");
         }
         return request;
+    }
+
+    /**
+     * A registry that is down or failing says nothing about the record, so the record must not be dropped for it: retry
+     * with jittered, doubling waits within the stream thread's blocking bound, then fail the thread (Kafka Streams
+     * replaces it and the uncommitted record is read again) instead of losing a valid request.
+     */
+    private WorkRequest deserializeWaitingOutRegistryTrouble(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
+        long deadline = System.nanoTime() + parts.maxBlock().toNanos();
+        long waitMs = 50;
+        while (true) {
+            try {
+                return parts.requestDeserializer().deserialize(origin.topic(), record.headers(), record.value());
+            } catch (SerdeException e) {
+                if (!e.retriable()) {
+                    throw new Undecodable(FailureClassifier.describe(e));
+                }
+                long jittered = (long) (waitMs * (0.5 + random.nextDouble()));
+                if (System.nanoTime() + jittered * 1_000_000 > deadline) {
+                    throw new StreamsException("schema registry unavailable for " + parts.maxBlock().toMillis()
+                            + " ms while decoding " + origin.topic() + "-" + origin.partition() + "@" + origin.offset() + ": " + e.getMessage(), e);
+                }
+                sleep(jittered);
+                waitMs = Math.min(waitMs * 2, 2000);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamsException("interrupted while waiting for the schema registry", e);
+        }
+    }
+
+    /** Bytes that will never decode into a request, whatever is retried. */
+    private static final class Undecodable extends RuntimeException {
+        Undecodable(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /** Forwards every call that has finished so far, without waiting. */

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class RetryTopologyTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /** The release timer fires every 5-15 ms (10 ms jittered), so a due retry goes out within this. */
+    private static final Duration RELEASE_SLACK = Duration.ofMillis(20);
 
     private final String registry = "mock://retry-" + UUID.randomUUID();
     private final MutableClock clock = new MutableClock(T0);
@@ -45,6 +47,8 @@ class RetryTopologyTest {
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> results;
     private TestOutputTopic<byte[], byte[]> dropped;
+    private TestOutputTopic<byte[], byte[]> delay1;
+    private TestOutputTopic<byte[], byte[]> delay2;
     private RetryBudget budget;
 
     private void start(TestHandler handler, String... settings) {
@@ -69,6 +73,8 @@ class RetryTopologyTest {
         input = driver.createInputTopic(config.topics().input(), new ByteArraySerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic(config.topics().results(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         dropped = driver.createOutputTopic(config.topics().dropped(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        delay1 = driver.createOutputTopic(config.delayTopic(1), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        delay2 = driver.createOutputTopic(config.delayTopic(2), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -99,13 +105,17 @@ class RetryTopologyTest {
         start(handler);
         send("r", null);
         assertEquals(1, handler.calls.size());
-        advance(Duration.ofMillis(1999));
+        Instant due1 = dueOf(delay1.readRecord());
+        assertEquals(T0.plusSeconds(2), due1, "exponential backoff: base 1 s x 2^1");
+        advanceTo(due1.minusMillis(1));
         assertEquals(1, handler.calls.size(), "released before its due time");
-        advance(Duration.ofMillis(1));
-        assertEquals(2, handler.calls.size(), "not released at its due time");
-        advance(Duration.ofMillis(3999));
+        advance(RELEASE_SLACK);
+        assertEquals(2, handler.calls.size(), "not released within " + RELEASE_SLACK.toMillis() + " ms of its due time");
+        Instant due2 = dueOf(delay2.readRecord());
+        assertTrue(!due2.isBefore(due1.plusSeconds(4)), "second retry waits base x 2^2 after the second failure");
+        advanceTo(due2.minusMillis(1));
         assertEquals(2, handler.calls.size(), "second retry released before its due time");
-        advance(Duration.ofMillis(1));
+        advance(RELEASE_SLACK);
         assertEquals(3, handler.calls.size());
         advance(Duration.ofMinutes(5));
         assertEquals(3, handler.calls.size(), "more calls than pipeline.retry.max-attempts");
@@ -117,6 +127,14 @@ class RetryTopologyTest {
         assertEquals("0", PipelineHeaders.get(drop.headers(), PipelineHeaders.ORIGINAL_OFFSET));
         assertEquals(T0.toEpochMilli(), PipelineHeaders.getLong(drop.headers(), PipelineHeaders.FIRST_ATTEMPT_AT, -1));
         assertTrue(dropped.isEmpty());
+    }
+
+    private static Instant dueOf(TestRecord<byte[], byte[]> delayed) {
+        return Instant.ofEpochMilli(PipelineHeaders.getLong(delayed.headers(), PipelineHeaders.DUE_AT, -1));
+    }
+
+    private void advanceTo(Instant target) {
+        advance(Duration.between(clock.instant(), target));
     }
 
     @Test
