@@ -37,6 +37,7 @@ class CrashSafetyIT {
                 .set("kafka.commit.interval.ms", "1000");
         PipelineConfig config = loader.load();
         ProduceSpec spec = new ProduceSpec(COUNT, 0, 1000, 50, null, "crash");
+        ItConfig.createTopics(config);
         new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), config.topics().input(),
                 Clock.systemUTC()).produce(spec, n -> { });
         try (OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),

@@ -26,6 +26,7 @@ import picocli.CommandLine;
 class LagStatusIT {
 
     private static void produce(PipelineConfig config, int count, String prefix) {
+        ItConfig.createTopics(config);
         new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), config.topics().input(),
                 Clock.systemUTC()).produce(new ProduceSpec(count, 0, 20, 10, null, prefix), n -> { });
     }

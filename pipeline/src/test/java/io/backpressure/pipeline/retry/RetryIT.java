@@ -36,6 +36,7 @@ class RetryIT {
                 .set("pipeline.retry.max-attempts", "2")
                 .set("pipeline.retry.base", "200ms")
                 .set("pipeline.retry.cap", "2s")
+                .set("pipeline.retry.budget.tokens", "0")
                 .load();
         Map<String, Long> retryCalledAt = new ConcurrentHashMap<>();
         int count = 500;
@@ -81,6 +82,7 @@ class RetryIT {
         PipelineConfig config = loader.load();
         int count = 3000;
         ProduceSpec spec = new ProduceSpec(count, 0, 300, 10, null, "rc");
+        ItConfig.createTopics(config);
         new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), config.topics().input(),
                 Clock.systemUTC()).produce(spec, n -> { });
         try (OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),

@@ -1,12 +1,24 @@
 package io.backpressure.pipeline.testing;
 
+import io.backpressure.pipeline.app.TopicSetup;
 import io.backpressure.pipeline.config.ConfigLoader;
+import io.backpressure.pipeline.config.PipelineConfig;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.nio.file.Path;
 import java.util.UUID;
 
 /** Configuration for one integration test: the shared real stack, with topics and group unique to the test. */
 public final class ItConfig {
     private ItConfig() {
+    }
+
+    /** Creates the pipeline's topics (input, results, dropped, delay topics), for tests that produce before the app starts. */
+    public static void createTopics(PipelineConfig config) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
+            TopicSetup.ensure(admin, config.topics(), config.delayTopics());
+        }
     }
 
     public static ConfigLoader forTest(String name) {
