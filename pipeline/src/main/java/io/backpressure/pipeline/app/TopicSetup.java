@@ -25,6 +25,23 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /**
+     * Waits until every partition has a leader. Producing to a topic the moment it is created can meet
+     * NOT_LEADER_OR_FOLLOWER, after which an idempotent producer may get stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
+     */
+    public static Map<String, TopicDescription> awaitLeaders(Admin admin, List<String> names)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            boolean ready = described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+            if (ready || System.nanoTime() > deadline) {
+                return described;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public static void ensure(Admin admin, TopicSettings topics, List<String> extraTopics) {
         List<String> names = new ArrayList<>(List.of(topics.input(), topics.results(), topics.dropped()));
         names.addAll(extraTopics);
@@ -42,7 +59,7 @@ public final class TopicSetup {
                     }
                 }
             }
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = awaitLeaders(admin, names);
             for (String name : names) {
                 int actual = described.get(name).partitions().size();
                 if (actual != topics.partitions()) {

@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.bench;
 
+import io.backpressure.pipeline.app.TopicSetup;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
@@ -57,6 +58,7 @@ public final class BenchEnvironment implements AutoCloseable {
         try {
             admin.createTopics(java.util.Arrays.stream(topics).map(t -> new NewTopic(t, partitions, (short) 1)).toList())
                     .all().get(30, TimeUnit.SECONDS);
+            TopicSetup.awaitLeaders(admin, List.of(topics));
         } catch (Exception e) {
             throw new IllegalStateException("could not create benchmark topics: " + e.getMessage(), e);
         }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, version = "backpressure pipeline 0.1.0",
         description = "A Kafka Streams pipeline with a bounded in-flight window, end-to-end backpressure, delay-topic retries "
                 + "and drops with reasons.",
-        subcommands = {LocalCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, LagCommand.class, ReplayCommand.class, BenchCommand.class,
+        subcommands = {LocalCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, LagCommand.class, ReplayCommand.class, BenchCommand.class, SimulateCommand.class,
                 ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCli {
 

@@ -100,9 +100,9 @@ class LagStatusIT {
         runUntilDone(config, 100, "eo-");
         try (LagReader reader = new LagReader(config.kafka().bootstrapServers(), Clock.systemUTC())) {
             List<PartitionLag> rows = reader.read(config.kafka().applicationId(), Set.of(config.topics().input()));
+            // Delay topics are written in transactions; their markers must not show as a lag of 1 once caught up.
             assertEquals(0, rows.stream().mapToLong(PartitionLag::lag).sum(), rows.toString());
-            assertTrue(rows.stream().anyMatch(r -> r.offsetLag() == 1 && r.onlyMarkers()),
-                    "a delay partition whose only remaining entry is a transaction marker: " + rows);
+            assertTrue(rows.stream().anyMatch(r -> r.topic().contains("-retry-") && r.end() > 0), "retries went through delay topics");
         }
         String[] result = lagCommand(loader);
         assertEquals("0", result[0], result[1]);
