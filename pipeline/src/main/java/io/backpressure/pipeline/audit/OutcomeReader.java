@@ -42,7 +42,12 @@ public final class OutcomeReader implements AutoCloseable {
         this.idFilter = idFilter;
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(resultsTopic, droppedTopic)) {
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                consumer.close();
+                throw new IllegalStateException("topic " + topic + " does not exist (start the pipeline once to create its topics)");
+            }
+            for (PartitionInfo p : infos) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
         }

@@ -43,6 +43,9 @@ public final class RequestProducer {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // One request in flight: right after a topic is created the broker can answer NOT_LEADER_OR_FOLLOWER, and
+                // with several batches in flight the idempotent producer was seen stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         AtomicLong acked = new AtomicLong();

@@ -26,6 +26,7 @@ class ReplayIT {
         PipelineConfig outage = loader.set("pipeline.handler.simulated.failure-rate", "1.0").load();
         int count = 300;
         ProduceSpec spec = new ProduceSpec(count, 0, 50, 10, null, "rp");
+        ItConfig.createTopics(outage);
         try (OutcomeReader reader = new OutcomeReader(outage.kafka().bootstrapServers(), outage.kafka().schemaRegistryUrl(),
                 outage.topics().results(), outage.topics().dropped(), id -> id.startsWith("rp-"), true)) {
             try (PipelineApp app = PipelineApp.start(outage)) {
