@@ -34,7 +34,9 @@ class CrashSafetyIT {
                 .set("pipeline.window.capacity", "400")
                 .set("pipeline.handler.simulated.latency", "100ms")
                 .set("pipeline.handler.simulated.distribution", "fixed")
-                .set("kafka.commit.interval.ms", "1000");
+                .set("kafka.commit.interval.ms", "1000")
+                // The killed member is noticed after the session timeout; keep it at the broker minimum so the restart is quick.
+                .set("kafka.session.timeout.ms", "6000");
         PipelineConfig config = loader.load();
         ProduceSpec spec = new ProduceSpec(COUNT, 0, 1000, 50, null, "crash");
         ItConfig.createTopics(config);

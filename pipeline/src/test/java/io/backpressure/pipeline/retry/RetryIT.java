@@ -80,7 +80,8 @@ class RetryIT {
                 .set("pipeline.retry.base", "500ms")
                 .set("pipeline.retry.cap", "4s")
                 .set("pipeline.retry.budget.tokens", "0")
-                .set("pipeline.health.pause-after-failures", "0");
+                .set("pipeline.health.pause-after-failures", "0")
+                .set("kafka.session.timeout.ms", "6000");
         PipelineConfig config = loader.load();
         int count = 3000;
         ProduceSpec spec = new ProduceSpec(count, 0, 300, 10, null, "rc");
