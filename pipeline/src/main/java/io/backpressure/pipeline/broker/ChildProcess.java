@@ -31,7 +31,10 @@ final class ChildProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
-        return new ChildProcess(name, builder.start(), log);
+        ChildProcess child = new ChildProcess(name, builder.start(), log);
+        // Never leave a broker or registry behind when this JVM exits, whatever path it exits by (short of SIGKILL).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> child.stop(Duration.ofSeconds(10)), name + "-stop"));
+        return child;
     }
 
     boolean isAlive() {

@@ -36,7 +36,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             Files.createDirectories(logDir);
             Path config = dataDir.resolve("server.properties");
             writeConfig(config, logDir, port, controllerPort);
-            String classpath = System.getProperty("java.class.path");
+            // Absolute, because the child runs in the data directory and the jar may have been started by a relative path.
+            String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                    .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
             List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-Dpipeline.log.level=WARN", "-cp", classpath);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(dataDir, jvm, config);

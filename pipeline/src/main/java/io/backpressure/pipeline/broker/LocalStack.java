@@ -31,7 +31,11 @@ public final class LocalStack implements AutoCloseable {
         try {
             broker = KafkaBrokerProcess.start(dir, kafkaPort, controllerPort, START_TIMEOUT);
         } catch (RuntimeException e) {
-            registry.thenAccept(RegistryProcess::close);
+            try {
+                registry.join().close();
+            } catch (CompletionException registryFailedToo) {
+                e.addSuppressed(registryFailedToo.getCause());
+            }
             throw e;
         }
         try {

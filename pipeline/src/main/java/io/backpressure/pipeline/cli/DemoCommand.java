@@ -52,10 +52,14 @@ final class DemoCommand implements Callable<Integer> {
         if (!options.overrides.containsKey("pipeline.handler.simulated.failure-rate")) {
             loader.set("pipeline.handler.simulated.failure-rate", Double.toString(failureRate));
         }
+        if (!options.overrides.containsKey("kafka.commit.interval.ms")) {
+            // Lag is measured from committed offsets; commit every second so the demo's lag column moves.
+            loader.set("kafka.commit.interval.ms", "1000");
+        }
         PipelineConfig config = loader.load();
         return LocalStackUse.withStack(config, dataDir, out, () -> {
             try (PipelineApp app = PipelineApp.start(config)) {
-                Tally.Summary summary = runAndAccount(config, "demo-" + System.currentTimeMillis(), out);
+                Tally.Summary summary = runAndAccount(app, config, "demo-" + System.currentTimeMillis(), out);
                 out.println(summary.line());
                 out.flush();
                 return summary.missing() == 0 ? 0 : 1;
@@ -63,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         });
     }
 
-    private Tally.Summary runAndAccount(PipelineConfig config, String prefix, PrintWriter out) {
+    private Tally.Summary runAndAccount(PipelineApp app, PipelineConfig config, String prefix, PrintWriter out) {
         ProduceSpec spec = new ProduceSpec(count, 0, 1000, 100, null, prefix);
         AtomicLong produced = new AtomicLong();
         String bootstrap = config.kafka().bootstrapServers();
@@ -71,6 +75,9 @@ final class DemoCommand implements Callable<Integer> {
         try (OutcomeReader reader = new OutcomeReader(bootstrap, registry, config.topics().results(), config.topics().dropped(),
                 id -> id.startsWith(prefix + "-"), false);
              LagReader lag = new LagReader(bootstrap, Clock.systemUTC())) {
+            if (app.httpPort() > 0) {
+                out.printf("live status page: http://%s:%d/%n", config.observability().httpHost(), app.httpPort());
+            }
             out.printf("producing %,d requests with ids %s-0 .. %s-%d%n", count, prefix, prefix, count - 1);
             out.flush();
             long start = System.nanoTime();
@@ -90,8 +97,9 @@ final class DemoCommand implements Callable<Integer> {
                     lastReport = System.nanoTime();
                     long totalLag = lag.read(config.kafka().applicationId(), Set.of(config.topics().input())).stream()
                             .mapToLong(PartitionLag::lag).sum();
-                    out.printf("  %5.1fs produced=%,d results=%,d dropped=%,d lag=%,d%n", (System.nanoTime() - start) / 1e9,
-                            produced.get(), tally.results(), tally.dropped(), totalLag);
+                    out.printf("  %5.1fs produced=%,d results=%,d retries=%,d dropped=%,d in-flight=%,d lag=%,d%n",
+                            (System.nanoTime() - start) / 1e9, produced.get(), tally.results(), app.stats().retriesScheduled(),
+                            tally.dropped(), app.window().inFlight(), totalLag);
                     out.flush();
                 }
                 if (allAccounted) {
