@@ -9,7 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -26,6 +27,7 @@ final class Dispatcher {
     private final PipelineStats stats;
     private final Clock clock;
     private final Consumer<Outcome> listener;
+    private static final Outcome NULL_OUTCOME = new Outcome.RetryableFailure("NullOutcome: handler completed with null");
 
     Dispatcher(RequestHandler handler, Window window, Duration timeout, BlockingQueue<Call> finished, PipelineStats stats,
                Consumer<Outcome> listener, Clock clock) {
@@ -38,29 +40,48 @@ final class Dispatcher {
         this.finished = finished;
     }
 
-    /** Starts the call; the caller has already taken a window slot for it. */
-    void dispatch(Call call) {
-        CompletableFuture<Outcome> result = new CompletableFuture<>();
-        result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((outcome, failure) -> {
-            window.release();
-            Outcome classified = failure != null ? FailureClassifier.classify(failure) : outcome;
-            stats.handlerCall(classified, clock.millis() - call.startedAtMillis());
-            listener.accept(classified);
-            finished.add(call.finished(classified));
-        });
+    /**
+     * Starts the call; the caller has already taken a window slot for it. A handler that answers before returning (a
+     * cache hit, a validation failure, the benchmarks' instant handler) takes the fast path: no timer, no queue, the
+     * finished call is returned for the caller to forward at once. Otherwise returns null and the outcome arrives
+     * through the queue, with the per-attempt timeout armed.
+     */
+    Call dispatch(Call call) {
+        CompletableFuture<Outcome> answer;
         try {
-            CompletionStage<Outcome> stage = handler.handle(call.request(), call.attempt());
-            stage.whenComplete((outcome, failure) -> {
-                if (failure != null) {
-                    result.completeExceptionally(failure);
-                } else if (outcome == null) {
-                    result.complete(new Outcome.RetryableFailure("NullOutcome: handler completed with null"));
-                } else {
-                    result.complete(outcome);
-                }
-            });
+            answer = handler.handle(call.request(), call.attempt()).toCompletableFuture();
         } catch (RuntimeException thrownByHandler) {
-            result.completeExceptionally(thrownByHandler);
+            return finish(call, FailureClassifier.classify(thrownByHandler));
+        }
+        if (answer.isDone()) {
+            return finish(call, outcomeOf(answer));
+        }
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((outcome, failure) ->
+                finished.add(finish(call, failure != null ? FailureClassifier.classify(failure) : outcome)));
+        answer.whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(outcome == null ? NULL_OUTCOME : outcome);
+            }
+        });
+        return null;
+    }
+
+    private Call finish(Call call, Outcome outcome) {
+        window.release();
+        stats.handlerCall(outcome, clock.millis() - call.startedAtMillis());
+        listener.accept(outcome);
+        return call.finished(outcome);
+    }
+
+    private static Outcome outcomeOf(CompletableFuture<Outcome> done) {
+        try {
+            Outcome outcome = done.join();
+            return outcome == null ? NULL_OUTCOME : outcome;
+        } catch (CompletionException | CancellationException failed) {
+            return FailureClassifier.classify(failed);
         }
     }
 }

@@ -77,7 +77,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Duration previousDelay = Duration.ofMillis(PipelineHeaders.getLong(record.headers(), PipelineHeaders.RETRY_DELAY_MS, 0));
         admission.acquire(() -> held, this::awaitFinished);
         held++;
-        dispatcher.dispatch(new Call(request, record, origin, attempt, previousDelay, deadline, clock.millis(), null));
+        Call answeredAtOnce = dispatcher.dispatch(new Call(request, record, origin, attempt, previousDelay, deadline, clock.millis(), null));
+        if (answeredAtOnce != null) {
+            forward(answeredAtOnce);
+        }
     }
 
     /** Decodes the value; throws {@link Undecodable} for bytes that will never decode. */
