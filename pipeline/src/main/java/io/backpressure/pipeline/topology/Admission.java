@@ -3,15 +3,15 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.window.Window;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 
 /**
- * Takes a window slot for a task, waiting (bounded) while the window or the task's fair share is full. While it
- * waits it keeps forwarding the task's finished calls, which is what frees the task's share. Kafka Streams stops
- * fetching for a partition whose buffer is full, so while this waits the backlog stays in Kafka as lag.
+ * Takes a window slot for a call, waiting (bounded) while the instance's window is full. A slot frees the moment any
+ * call of any task completes or times out (on the thread that finishes it), so waiting never depends on another task
+ * being processed; while it waits it forwards this task's finished calls. Kafka Streams stops fetching for partitions
+ * whose buffers fill meanwhile, so the backlog stays in Kafka as lag.
  */
 final class Admission {
-    private static final long GLOBAL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final Window window;
     private final Duration maxBlock;
@@ -21,44 +21,23 @@ final class Admission {
         this.maxBlock = maxBlock;
     }
 
-    /**
-     * @param held            slots the task holds now (calls in flight plus finished calls not yet forwarded)
-     * @param forwardFinished forwards finished calls, waiting up to the given nanoseconds for one; true if any was forwarded
-     */
-    void acquire(IntSupplier held, WaitForFinished forwardFinished) {
-        long deadline = System.nanoTime() + maxBlock.toNanos();
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new IllegalStateException("no window slot freed within " + maxBlock.toMillis()
-                        + " ms although every call times out after pipeline.handler.timeout; the handler's completions are not arriving");
-            }
-            if (held.getAsInt() >= window.fairShare()) {
-                forwardFinished.await(remaining);
-                continue;
-            }
-            if (window.tryAcquire()) {
-                return;
-            }
-            // The instance-wide window is full with other tasks' calls: they free slots as they complete, so poll briefly
-            // while still forwarding our own finished work.
-            if (!forwardFinished.await(Math.min(remaining, GLOBAL_POLL_NANOS)) && acquireBriefly()) {
-                return;
-            }
+    /** @param forwardFinished forwards the task's finished calls without waiting */
+    void acquire(Runnable forwardFinished) {
+        if (window.tryAcquire()) {
+            return;
         }
-    }
-
-    private boolean acquireBriefly() {
+        long deadline = System.nanoTime() + maxBlock.toNanos();
         try {
-            return window.tryAcquire(1, TimeUnit.MILLISECONDS);
+            while (!window.tryAcquire(SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+                forwardFinished.run();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no window slot freed within " + maxBlock.toMillis()
+                            + " ms although every call times out after pipeline.handler.timeout; the handler's completions are not arriving");
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a window slot", e);
         }
-    }
-
-    @FunctionalInterface
-    interface WaitForFinished {
-        boolean await(long nanos);
     }
 }

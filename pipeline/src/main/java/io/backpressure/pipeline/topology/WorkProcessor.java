@@ -46,7 +46,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void init(ProcessorContext<byte[], byte[]> context) {
         forwarder = new StreamThreadForwarder<>(context);
         Window window = parts.window();
-        window.registerTask();
         dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished, parts.stats(), parts.outcomeListener(),
                 parts.clock());
         admission = new Admission(window, parts.maxBlock());
@@ -75,7 +74,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         Duration previousDelay = Duration.ofMillis(PipelineHeaders.getLong(record.headers(), PipelineHeaders.RETRY_DELAY_MS, 0));
-        admission.acquire(() -> held, this::awaitFinished);
+        admission.acquire(this::forwardFinished);
         held++;
         Call answeredAtOnce = dispatcher.dispatch(new Call(request, record, origin, attempt, previousDelay, deadline, clock.millis(), null));
         if (answeredAtOnce != null) {
@@ -200,7 +199,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         // A clean close has drained already (Streams commits before closing a task). After an unclean close the
         // remaining calls release their window slots as they finish and their outcomes are discarded: their records
         // were not committed, so they will be processed again.
-        parts.window().unregisterTask();
     }
 
 }

@@ -8,19 +8,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A bulkhead of {@code capacity} slots, one per handler call in flight, shared by every task of one application
  * instance. A slot is taken before a call starts and given back the moment the call completes (or times out), so
- * {@link #inFlight()} is exactly the number of calls the downstream is working on for this instance.
- * Each task is also held to a fair share of the capacity (see {@link #fairShare()}), so one busy partition cannot
- * starve the others and a task only ever waits for its own calls.
+ * {@link #inFlight()} is exactly the number of calls the downstream is working on for this instance. The window is
+ * work-conserving: one busy task may use all of it. Tasks share it fairly because waiting stream threads get slots in
+ * arrival order and each thread processes its tasks round-robin.
  */
 public final class Window {
     private final int capacity;
     private final Semaphore slots;
-    private final AtomicInteger tasks = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
     public Window(int capacity) {
         this.capacity = Check.atLeast("pipeline.window.capacity", capacity, 1);
-        this.slots = new Semaphore(capacity);
+        // Fair: stream threads waiting for a slot get them in arrival order, so no thread starves another.
+        this.slots = new Semaphore(capacity, true);
     }
 
     public boolean tryAcquire() {
@@ -54,20 +54,6 @@ public final class Window {
     /** The highest {@link #inFlight()} ever seen; a test and a metric, not a control. */
     public int maxInFlight() {
         return maxInFlight.get();
-    }
-
-    /** Called when a task starts using the window; the returned value is the new number of tasks. */
-    public int registerTask() {
-        return tasks.incrementAndGet();
-    }
-
-    public void unregisterTask() {
-        tasks.decrementAndGet();
-    }
-
-    /** Slots one task may hold (calls in flight plus finished calls not yet forwarded): capacity split evenly, at least one. */
-    public int fairShare() {
-        return Math.max(1, capacity / Math.max(1, tasks.get()));
     }
 
     private void recordInFlight() {

@@ -22,16 +22,13 @@ class WindowTest {
     }
 
     @Test
-    void fairShareSplitsCapacityAmongTasksButNeverBelowOne() {
-        Window window = new Window(10);
-        assertEquals(10, window.fairShare());
-        window.registerTask();
-        window.registerTask();
-        window.registerTask();
-        assertEquals(3, window.fairShare());
-        for (int i = 0; i < 20; i++) {
-            window.registerTask();
-        }
-        assertEquals(1, window.fairShare());
+    void aWaitingThreadGetsTheSlotTheMomentAnotherThreadReleasesIt() throws Exception {
+        Window window = new Window(1);
+        assertTrue(window.tryAcquire());
+        Thread releaser = new Thread(window::release);
+        releaser.start();
+        assertTrue(window.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS));
+        releaser.join();
+        assertEquals(1, window.inFlight());
     }
 }
