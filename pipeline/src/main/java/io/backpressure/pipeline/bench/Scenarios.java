@@ -125,7 +125,7 @@ final class Scenarios {
         PipelineConfig config = env.config("pc", 1)
                 .set("pipeline.window.capacity", "100")
                 .set("pipeline.retry.max-attempts", "1")
-                .set("kafka.commit.interval.ms", "20")
+                .set("kafka.commit.interval.ms", "100")
                 .load();
         env.createTopics(1, config.topics().input(), config.topics().results(), config.topics().dropped());
         env.produce(config.topics().input(), records, 1, "pc");

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +39,7 @@ public final class RequestProducer {
      * @return the number of requests acknowledged
      */
     public long produce(ProduceSpec spec, LongConsumer progress) {
+        requireTopic();
         AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", registryUrl), false);
         Map<String, Object> config = Map.of(
@@ -46,8 +49,9 @@ public final class RequestProducer {
                 // One request in flight: right after a topic is created the broker can answer NOT_LEADER_OR_FOLLOWER, and
                 // with several batches in flight the idempotent producer was seen stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         SplittableRandom random = new SplittableRandom(spec.idPrefix().hashCode());
@@ -78,6 +82,21 @@ public final class RequestProducer {
                     + failure.get().getMessage(), failure.get());
         }
         return acked.get();
+    }
+
+    /** Fails at once, with the fix, rather than after the producer's one-minute metadata wait. */
+    private void requireTopic() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                throw new IllegalStateException("topic " + topic + " does not exist: start 'pipeline run' (or the demo) once to create "
+                        + "the pipeline's topics, or check pipeline.topics.input");
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private WorkRequest request(ProduceSpec spec, long n, byte[] payload) {
