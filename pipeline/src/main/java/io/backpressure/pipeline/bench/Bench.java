@@ -7,7 +7,7 @@ import java.time.Duration;
 public final class Bench {
     /** The scenarios, named on the command line in lower case with dashes ({@code littles-law}). */
     public enum Scenario {
-        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION;
+        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -28,7 +28,7 @@ public final class Bench {
     }
 
     public static void run(Scenario scenario, String bootstrapServers, String registryUrl, Long records, Duration duration,
-                           PrintWriter out) {
+                           java.nio.file.Path csv, PrintWriter out) {
         out.printf("bench %s on %d cores, Java %s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         out.flush();
@@ -40,6 +40,7 @@ public final class Bench {
                 case BACKLOG_MEMORY -> Scenarios.backlogMemory(env, records != null ? records : 2_000_000, duration);
                 case RETRY_LATENESS -> RetryScenarios.lateness(env, duration);
                 case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
+                case OVERLOAD -> OverloadBench.run(env, csv);
             };
             result.print(out);
         }

@@ -14,13 +14,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Run a benchmark on the local broker (started if needed); ends with a RESULT <json> line. "
-        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification.")
+        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload.")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "overhead, littles-law, pc-workload, backlog-memory, "
-            + "retry-lateness or retry-amplification")
+            + "retry-lateness, retry-amplification or overload")
     String scenario;
 
     @Option(names = "--records", description = "records to use (default depends on the scenario)")
@@ -28,6 +28,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "30s", description = "how long time-bound scenarios run (default: ${DEFAULT-VALUE})")
     String duration;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "overload: write the per-second series as CSV")
+    Path csv;
 
     @Option(names = "--data-dir", defaultValue = ".pipeline-local", description = "data of the local stack if the bench starts it")
     Path dataDir;
@@ -42,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         return LocalStackUse.withStack(config, dataDir, out, () -> {
             Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), records,
-                    Durations.parse("--duration", duration), out);
+                    Durations.parse("--duration", duration), csv, out);
             return 0;
         });
     }
