@@ -34,25 +34,34 @@ final class RetryScenarios {
         RequestHandler failFirst = (request, attempt) -> CompletableFuture.completedFuture(
                 attempt == 1 ? new Outcome.RetryableFailure("first attempt fails") : SUCCESS);
         long rate = 1000;
-        long count = rate * runFor.toSeconds();
+        long warmUpSeconds = 5;
+        long count = rate * (runFor.toSeconds() + warmUpSeconds);
         try (PipelineApp app = PipelineApp.start(config, failFirst)) {
-            // Start the load only once the app runs: a backlog built up during start-up would be processed in one burst
-            // and measure the burst, not the steady release lateness.
+            // Start the load only once the app runs, and measure after a warm-up: the first retries meet delay-topic
+            // partitions the consumer has not fetched from yet, which is start-up cost, not steady release lateness.
             env.timeUntil(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING ? 1 : 0, 1,
                     Duration.ofSeconds(60), Duration.ofMillis(50));
-            new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
-                    .produce(new ProduceSpec(count, rate, 1000, 100, null, "late"), n -> { });
+            java.util.concurrent.CompletableFuture<Long> load = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
+                            .produce(new ProduceSpec(count, rate, 1000, 100, null, "late"), n -> { }));
+            BenchEnvironment.sleep(warmUpSeconds * 1000);
+            ReleaseLateness afterWarmUp = app.lateness().copy();
+            load.join();
             env.timeUntil(() -> app.stats().results(), count, Duration.ofMinutes(2), Duration.ofMillis(100));
-            ReleaseLateness lateness = app.lateness();
+            ReleaseLateness all = app.lateness();
+            ReleaseLateness steady = all.since(afterWarmUp);
             PrintWriter out = env.out();
-            out.printf("%n%-32s %,10d%n", "retries released", lateness.released());
-            out.printf("%-32s %,10d  (must be 0)%n", "released before due time", lateness.releasedEarly());
-            out.printf("%-32s %10d ms%n", "lateness p50", lateness.percentileMillis(0.50));
-            out.printf("%-32s %10d ms  (target < 50 ms)%n", "lateness p99", lateness.percentileMillis(0.99));
-            out.printf("%-32s %10d ms%n", "lateness max", lateness.maxMillis());
-            return new BenchResult("retry-lateness").put("retriesPerSecond", rate).put("released", lateness.released())
-                    .put("releasedEarly", lateness.releasedEarly()).put("p50Ms", lateness.percentileMillis(0.50))
-                    .put("p99Ms", lateness.percentileMillis(0.99)).put("maxMs", lateness.maxMillis())
+            out.printf("%n%-32s %14s %14s%n", "", "steady state", "incl. warm-up");
+            out.printf("%-32s %,14d %,14d%n", "retries released", steady.released(), all.released());
+            out.printf("%-32s %,14d %,14d  (must be 0)%n", "released before due time", steady.releasedEarly(), all.releasedEarly());
+            out.printf("%-32s %11d ms %11d ms%n", "lateness p50", steady.percentileMillis(0.50), all.percentileMillis(0.50));
+            out.printf("%-32s %11d ms %11d ms  (target < 50 ms)%n", "lateness p99", steady.percentileMillis(0.99),
+                    all.percentileMillis(0.99));
+            out.printf("%-32s %11d ms %11d ms%n", "lateness max", steady.maxMillis(), all.maxMillis());
+            return new BenchResult("retry-lateness").put("retriesPerSecond", rate).put("warmUpSeconds", warmUpSeconds)
+                    .put("released", steady.released()).put("releasedEarly", all.releasedEarly())
+                    .put("p50Ms", steady.percentileMillis(0.50)).put("p99Ms", steady.percentileMillis(0.99)).put("maxMs", steady.maxMillis())
+                    .put("p99MsInclWarmUp", all.percentileMillis(0.99)).put("maxMsInclWarmUp", all.maxMillis())
                     .put("backoff", "full-jitter base 250ms cap 2s");
         }
     }

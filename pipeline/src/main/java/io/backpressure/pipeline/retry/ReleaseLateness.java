@@ -37,6 +37,25 @@ public final class ReleaseLateness {
         return max.get();
     }
 
+    /** What was recorded since {@code earlier} (a copy taken with {@link #copy()}): for measuring after a warm-up. */
+    public ReleaseLateness since(ReleaseLateness earlier) {
+        ReleaseLateness diff = new ReleaseLateness();
+        for (int i = 0; i < BUCKETS; i++) {
+            long n = counts.get(i) - earlier.counts.get(i);
+            diff.counts.set(i, n);
+            diff.total.addAndGet(n);
+            if (n > 0) {
+                diff.max.set(i);
+            }
+        }
+        diff.early.set(early.get() - earlier.early.get());
+        return diff;
+    }
+
+    public ReleaseLateness copy() {
+        return since(new ReleaseLateness());
+    }
+
     /** The lateness (ms) at or below which {@code quantile} of the releases fell; 0 when none. */
     public long percentileMillis(double quantile) {
         long n = total.get();

@@ -33,6 +33,11 @@ final class DelayProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     private KeyValueStore<Bytes, byte[]> timers;
     private JitteredTimer timer;
     private long pending;
+    /**
+     * No entry is due before this. Scans start here, not at the first key: released entries leave RocksDB tombstones at
+     * the head of the key range, and scanning over them on every release would grow slower with every retry.
+     */
+    private long scanFrom;
 
     DelayProcessor(PipelineParts parts, RandomGenerator random) {
         this.parts = parts;
@@ -44,6 +49,7 @@ final class DelayProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         this.context = context;
         this.timers = context.getStateStore(PipelineTopology.TIMER_STORE);
         this.pending = countPending();
+        this.scanFrom = 0;
         this.timer = JitteredTimer.start(context, parts.releaseInterval(), random, this::releaseDue);
     }
 
@@ -57,6 +63,7 @@ final class DelayProcessor implements Processor<byte[], byte[], byte[], byte[]> 
             waitForRoom();
         }
         timers.put(TimerEntry.key(due, attempt, offset), TimerEntry.encode(record));
+        scanFrom = Math.min(scanFrom, due);
         pending++;
         parts.stats().retryPending(1);
     }
@@ -66,7 +73,8 @@ final class DelayProcessor implements Processor<byte[], byte[], byte[], byte[]> 
         List<KeyValue<Bytes, byte[]>> batch;
         do {
             batch = new ArrayList<>(RELEASE_BATCH);
-            try (KeyValueIterator<Bytes, byte[]> it = timers.range(TimerEntry.firstKey(), TimerEntry.lastKeyDueBy(parts.clock().millis()))) {
+            long now = parts.clock().millis();
+            try (KeyValueIterator<Bytes, byte[]> it = timers.range(TimerEntry.key(scanFrom, 0, 0), TimerEntry.lastKeyDueBy(now))) {
                 while (it.hasNext() && batch.size() < RELEASE_BATCH) {
                     batch.add(it.next());
                 }
@@ -77,6 +85,10 @@ final class DelayProcessor implements Processor<byte[], byte[], byte[], byte[]> 
                 parts.stats().retryPending(-1);
                 parts.lateness().record(TimerEntry.dueOf(entry.key), parts.clock().millis());
                 context.forward(TimerEntry.decode(entry.value));
+            }
+            if (batch.size() < RELEASE_BATCH) {
+                // Everything due by now is gone: later scans can start here.
+                scanFrom = Math.max(scanFrom, now + 1);
             }
         } while (batch.size() == RELEASE_BATCH);
     }
@@ -109,7 +121,7 @@ final class DelayProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
 
     private long earliestDue() {
-        try (KeyValueIterator<Bytes, byte[]> it = timers.all()) {
+        try (KeyValueIterator<Bytes, byte[]> it = timers.range(TimerEntry.key(scanFrom, 0, 0), TimerEntry.lastKeyDueBy(Long.MAX_VALUE))) {
             return it.hasNext() ? TimerEntry.dueOf(it.next().key) : parts.clock().millis();
         }
     }

@@ -28,10 +28,6 @@ final class TimerEntry {
         return Bytes.wrap(ByteBuffer.allocate(KEY_LENGTH).putLong(nowMillis).putInt(-1).putLong(-1).array());
     }
 
-    static Bytes firstKey() {
-        return Bytes.wrap(new byte[KEY_LENGTH]);
-    }
-
     static long dueOf(Bytes key) {
         return ByteBuffer.wrap(key.get()).getLong();
     }
