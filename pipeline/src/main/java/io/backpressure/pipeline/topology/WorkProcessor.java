@@ -139,29 +139,32 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
-    /** Forwards every call that has finished so far, without waiting. */
+    /** Times out overdue calls, then forwards every call that has finished so far, without waiting. */
     private void forwardFinished() {
+        dispatcher.expireOverdue();
         Call call;
         while ((call = finished.poll()) != null) {
             forward(call);
         }
     }
 
-    /** Waits up to {@code nanos} for a finished call, then forwards all finished calls; true if it forwarded any. */
-    private boolean awaitFinished(long nanos) {
+    /**
+     * Waits up to {@code nanos}, but no longer than until the oldest call times out, for a finished call; then forwards
+     * all finished calls.
+     */
+    private void awaitFinished(long nanos) {
+        dispatcher.expireOverdue();
         Call call;
         try {
-            call = finished.poll(nanos, TimeUnit.NANOSECONDS);
+            call = finished.poll(Math.min(nanos, dispatcher.nanosUntilNextTimeout()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for in-flight calls", e);
         }
-        if (call == null) {
-            return false;
+        if (call != null) {
+            forward(call);
         }
-        forward(call);
         forwardFinished();
-        return true;
     }
 
     private void drainBeforeCommit() {
