@@ -28,7 +28,7 @@ public final class Bench {
     }
 
     public static void run(Scenario scenario, String bootstrapServers, String registryUrl, Long records, Duration duration,
-                           java.nio.file.Path csv, PrintWriter out) {
+                           java.nio.file.Path csv, java.nio.file.Path svg, PrintWriter out) {
         out.printf("bench %s on %d cores, Java %s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         out.flush();
@@ -40,7 +40,7 @@ public final class Bench {
                 case BACKLOG_MEMORY -> Scenarios.backlogMemory(env, records != null ? records : 2_000_000, duration);
                 case RETRY_LATENESS -> RetryScenarios.lateness(env, duration);
                 case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
-                case OVERLOAD -> OverloadBench.run(env, csv);
+                case OVERLOAD -> OverloadBench.run(env, csv, svg);
             };
             result.print(out);
         }

@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.bench;
 
 import io.backpressure.pipeline.app.PipelineApp;
+import io.backpressure.pipeline.chart.SvgChart;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.outcome.DropReason;
@@ -32,7 +33,7 @@ final class OverloadBench {
     private OverloadBench() {
     }
 
-    static BenchResult run(BenchEnvironment env, Path csv) {
+    static BenchResult run(BenchEnvironment env, Path csv, Path svg) {
         List<long[]> naive = measure(env, "naive", env.config("overload-naive", 4)
                 .set("pipeline.retry.backoff", "none").set("pipeline.retry.max-attempts", "4")
                 .set("pipeline.retry.budget.tokens", "0").set("pipeline.retry.default-ttl", "0s")
@@ -52,6 +53,7 @@ final class OverloadBench {
         out.printf("%-40s %12.2f %12.2f%n", "amplification (calls / requests)", ns.amplification, ps.amplification);
         out.printf("%-40s %12s %12s%n", "recovery after the spike ends", ns.recoveryText(), ps.recoveryText());
         writeCsv(csv, naive, pipeline);
+        writeSvg(svg, naive, pipeline);
         return new BenchResult("overload").put("capacityPerSecond", 1000).put("steadyRate", STEADY_RATE).put("spikeRate", SPIKE_RATE)
                 .put("naiveAmplification", ns.amplification).put("pipelineAmplification", ps.amplification)
                 .put("naiveRecoverySeconds", ns.recovery).put("pipelineRecoverySeconds", ps.recovery);
@@ -123,6 +125,41 @@ final class OverloadBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeSvg(Path svg, List<long[]> naive, List<long[]> pipeline) {
+        if (svg == null) {
+            return;
+        }
+        int n = Math.min(naive.size(), pipeline.size());
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+        }
+        List<SvgChart.Band> spike = List.of(new SvgChart.Band(SPIKE_AT_S, SPIKE_AT_S + SPIKE_FOR_S, "spike"));
+        SvgChart.Panel goodput = new SvgChart.Panel("Goodput: results per second", "time (s)", "requests/s", List.of(
+                new SvgChart.Series("arrivals", "#7a8494", true, x, column(pipeline, 0, n)),
+                new SvgChart.Series("naive", "#c0392b", false, x, column(naive, 1, n)),
+                new SvgChart.Series("pipeline", "#2e8b57", false, x, column(pipeline, 1, n))), spike, List.of(), false);
+        SvgChart.Panel load = new SvgChart.Panel("Downstream load: handler calls per second, retries included", "time (s)", "calls/s",
+                List.of(new SvgChart.Series("naive", "#c0392b", false, x, column(naive, 2, n)),
+                        new SvgChart.Series("pipeline", "#2e8b57", false, x, column(pipeline, 2, n))), spike, List.of(), false);
+        String chart = SvgChart.render("Overload on the real broker: naive retries against the pipeline's policy", List.of(
+                "simulated downstream 10 workers x 10 ms (1,000/s), 800/s steady, 2,000/s for 2 s at t = 20 s, 200 ms timeouts"),
+                List.of(goodput, load));
+        try {
+            Files.writeString(svg, chart);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double[] column(List<long[]> rows, int index, int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = rows.get(i)[index];
+        }
+        return values;
     }
 
     /** Amplification and recovery: the first second after the spike from which goodput stays >= 95 % of arrivals for 5 s. */

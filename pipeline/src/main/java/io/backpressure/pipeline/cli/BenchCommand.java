@@ -32,6 +32,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "overload: write the per-second series as CSV")
     Path csv;
 
+    @Option(names = "--svg", paramLabel = "FILE", description = "overload: draw goodput and downstream load over time as SVG")
+    Path svg;
+
     @Option(names = "--data-dir", defaultValue = ".pipeline-local", description = "data of the local stack if the bench starts it")
     Path dataDir;
 
@@ -45,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         return LocalStackUse.withStack(config, dataDir, out, () -> {
             Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), records,
-                    Durations.parse("--duration", duration), csv, out);
+                    Durations.parse("--duration", duration), csv, svg, out);
             return 0;
         });
     }

@@ -1,6 +1,6 @@
 package io.backpressure.pipeline.simulate;
 
-import io.backpressure.pipeline.simulate.internal.SvgChart;
+import io.backpressure.pipeline.chart.SvgChart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.backpressure.pipeline.simulate;
 
 import io.backpressure.pipeline.outcome.DropReason;
-import io.backpressure.pipeline.simulate.internal.SvgChart;
+import io.backpressure.pipeline.chart.SvgChart;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.backpressure.pipeline.simulate.internal;
+package io.backpressure.pipeline.chart;
 
 import java.util.ArrayList;
 import java.util.Arrays;
