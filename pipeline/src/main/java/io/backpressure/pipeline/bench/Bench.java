@@ -36,7 +36,7 @@ public final class Bench {
             BenchResult result = switch (scenario) {
                 case OVERHEAD -> Scenarios.overhead(env, records != null ? records : 300_000);
                 case LITTLES_LAW -> Scenarios.littlesLaw(env, records != null ? records : 1_200_000);
-                case PC_WORKLOAD -> Scenarios.pcWorkload(env);
+                case PC_WORKLOAD -> Scenarios.pcWorkload(env, records != null ? records : 10_000);
                 case BACKLOG_MEMORY -> Scenarios.backlogMemory(env, records != null ? records : 2_000_000, duration);
                 case RETRY_LATENESS -> RetryScenarios.lateness(env, duration);
                 case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
