@@ -128,6 +128,12 @@ public final class BenchEnvironment implements AutoCloseable {
                 + progress.getAsLong() + " of " + target + ")");
     }
 
+    /** Waits until the app's Kafka Streams client is RUNNING, so load starts against a ready app. */
+    public void awaitRunning(io.backpressure.pipeline.app.PipelineApp app) {
+        timeUntil(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING ? 1 : 0, 1,
+                Duration.ofSeconds(60), Duration.ofMillis(50));
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -72,8 +72,7 @@ final class OverloadBench {
         env.out().flush();
         List<long[]> seconds = new ArrayList<>();
         try (PipelineApp app = PipelineApp.start(config)) {
-            env.timeUntil(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING ? 1 : 0,
-                    1, java.time.Duration.ofSeconds(60), java.time.Duration.ofMillis(50));
+            env.awaitRunning(app);
             RequestProducer producer = new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(),
                     Clock.systemUTC());
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {

@@ -39,8 +39,7 @@ final class RetryScenarios {
         try (PipelineApp app = PipelineApp.start(config, failFirst)) {
             // Start the load only once the app runs, and measure after a warm-up: the first retries meet delay-topic
             // partitions the consumer has not fetched from yet, which is start-up cost, not steady release lateness.
-            env.timeUntil(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING ? 1 : 0, 1,
-                    Duration.ofSeconds(60), Duration.ofMillis(50));
+            env.awaitRunning(app);
             java.util.concurrent.CompletableFuture<Long> load = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                     new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
                             .produce(new ProduceSpec(count, rate, 1000, 100, null, "late"), n -> { }));

@@ -41,10 +41,6 @@ final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     Path log() {
         return log;
     }

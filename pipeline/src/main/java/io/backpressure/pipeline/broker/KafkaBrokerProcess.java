@@ -59,10 +59,6 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return HOST + ":" + port;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     private static void requireFree(int port, String what) {
         if (!Ports.isFree(HOST, port)) {
             throw new LocalStackException(what + " cannot start: port " + HOST + ":" + port

@@ -59,10 +59,6 @@ public final class LocalStack implements AutoCloseable {
         return registry.url();
     }
 
-    public KafkaBrokerProcess broker() {
-        return broker;
-    }
-
     @Override
     public void close() {
         registry.close();

@@ -65,10 +65,6 @@ public final class RegistryProcess implements AutoCloseable {
         return "http://" + HOST + ":" + port + CCOMPAT_PATH;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /** True if something at the URL answers the Confluent subjects API; lets the demo reuse a running stack. */
     public static boolean answers(String url) {
         try {

@@ -42,7 +42,6 @@ public final class HealthGate implements AutoCloseable {
     private final SplittableRandom random;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong probes = new AtomicLong();
     private boolean paused;
     private Duration nextInterval;
@@ -80,20 +79,11 @@ public final class HealthGate implements AutoCloseable {
         return paused;
     }
 
-    public long pauses() {
-        return pauses.get();
-    }
-
-    public long probes() {
-        return probes.get();
-    }
-
     private synchronized void pause(String lastError) {
         if (paused) {
             return;
         }
         paused = true;
-        pauses.incrementAndGet();
         nextInterval = probeInterval;
         LOG.warn("downstream unhealthy ({} failures in a row, last: {}): pausing consumption, probing every ~{} ms",
                 consecutiveFailures.get(), lastError, probeInterval.toMillis());

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,10 +50,6 @@ public final class PipelineStats {
         registry.gauge("pipeline.retry.pending", retryPending);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     public void handlerCall(Outcome outcome, long latencyMillis) {
         String type = outcome instanceof Outcome.Success ? "success"
                 : outcome instanceof Outcome.RetryableFailure ? "retryable_failure" : "non_retryable_failure";
@@ -85,10 +80,6 @@ public final class PipelineStats {
         return (long) callsByOutcome.values().stream().mapToDouble(Counter::count).sum();
     }
 
-    public long handlerCalls(String outcome) {
-        return (long) callsByOutcome.get(outcome).count();
-    }
-
     public long results() {
         return (long) results.count();
     }
@@ -101,22 +92,11 @@ public final class PipelineStats {
         return (long) drops.values().stream().mapToDouble(Counter::count).sum();
     }
 
-    public Map<Integer, Long> retriesByAttempt() {
-        Map<Integer, Long> copy = new TreeMap<>();
-        retriesByAttempt.forEach((k, v) -> copy.put(k, (long) v.count()));
-        return copy;
-    }
-
     public long retriesScheduled() {
         return (long) retriesByAttempt.values().stream().mapToDouble(Counter::count).sum();
     }
 
     public long retryPending() {
         return retryPending.get();
-    }
-
-    /** Mean handler latency in milliseconds so far. */
-    public double meanHandlerLatencyMillis() {
-        return handlerLatency.mean(TimeUnit.MILLISECONDS);
     }
 }

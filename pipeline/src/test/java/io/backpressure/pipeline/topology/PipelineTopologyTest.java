@@ -181,4 +181,32 @@ class PipelineTopologyTest {
         assertEquals("RETRIES_EXHAUSTED", header(drop, PipelineHeaders.DROP_REASON));
         assertTrue(header(drop, PipelineHeaders.LAST_ERROR).startsWith("TimeoutException"), header(drop, PipelineHeaders.LAST_ERROR));
     }
+
+    @Test
+    void registryOutageStopsTheThreadInsteadOfDroppingAValidRecord() {
+        // A registry nobody listens on: every lookup fails with a retriable REGISTRY_UNAVAILABLE.
+        String down = "http://127.0.0.1:" + io.backpressure.pipeline.broker.Ports.ephemeral() + "/apis/ccompat/v7";
+        PipelineConfig config = new ConfigLoader().set("pipeline.schema-registry.url", down)
+                .set("pipeline.handler.timeout", "100ms").load();
+        Map<String, Object> serde = Map.of("schema.registry.url", down, "specific.avro.reader", true);
+        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
+        requests.configure(serde, false);
+        AvroSerializer<WorkResult> resultSerializer = new AvroSerializer<>();
+        resultSerializer.configure(serde, false);
+        TestHandler handler = TestHandler.always(Outcome.success(new byte[0]));
+        driver = new TopologyTestDriver(PipelineTopology.build(config, handler, InstanceState.of(config), requests, resultSerializer,
+                Clock.fixed(NOW, ZoneOffset.UTC), 7L), config.streamsProperties());
+        input = driver.createInputTopic(config.topics().input(), new ByteArraySerializer(), new ByteArraySerializer());
+        dropped = driver.createOutputTopic(config.topics().dropped(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        byte[] wellFormed = {0, 0, 0, 0, 1, 2, 'x'};
+        RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> input.pipeInput("k".getBytes(StandardCharsets.UTF_8), wellFormed));
+        String chain = "";
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            chain += t.getMessage() + " | ";
+        }
+        assertTrue(chain.contains("schema registry unavailable"), chain);
+        assertTrue(dropped.isEmpty(), "a record that may be valid must not be dropped because the registry is down");
+        assertTrue(handler.calls.isEmpty());
+    }
 }
