@@ -11,6 +11,7 @@ import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.pipeline.serde.SerdeException;
 import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.topology.PipelineTopology;
 import io.backpressure.pipeline.web.StatusServer;
@@ -74,6 +75,7 @@ public final class PipelineApp implements AutoCloseable {
         requests.configure(serdeConfig, false);
         AvroSerializer<WorkResult> results = new AvroSerializer<>();
         results.configure(serdeConfig, false);
+        prepareResultSchema(results, config.topics().results());
         StreamsHolder holder = new StreamsHolder();
         HealthGate health = new HealthGate(config.health().pauseAfterFailures(), config.health().probeInterval(),
                 config.health().maxProbeInterval(), handler, holder, Clock.systemUTC(), System.nanoTime());
@@ -110,6 +112,21 @@ public final class PipelineApp implements AutoCloseable {
                 config.topics().input(), config.topics().results(), config.topics().dropped(), config.window().capacity(),
                 config.kafka().guarantee().streamsName());
         return new PipelineApp(config, handler, instance, streams, health, lag, server, listeners);
+    }
+
+    /**
+     * Registers (or looks up) the result schema before the first result, which would otherwise wait on the registry
+     * mid-stream. A registry that is down now may be up by then, so that only warns; a refusal stops the start.
+     */
+    private static void prepareResultSchema(AvroSerializer<WorkResult> results, String topic) {
+        try {
+            results.prepare(topic, WorkResult.getClassSchema());
+        } catch (SerdeException e) {
+            if (!e.retriable()) {
+                throw new IllegalStateException("the schema registry refused the result schema for topic " + topic + ": " + e.getMessage(), e);
+            }
+            LOG.warn("could not settle the result schema for topic {} at start, will retry with the first result: {}", topic, e.getMessage());
+        }
     }
 
     public KafkaStreams streams() {
@@ -154,7 +171,6 @@ public final class PipelineApp implements AutoCloseable {
         return config;
     }
 
-    /** Stops Kafka Streams (which drains and commits every task) and then the handler. */
     /** The health gate pauses the Kafka Streams client, which exists only after the topology is built. */
     private static final class StreamsHolder implements HealthGate.Pausable {
         private volatile KafkaStreams streams;
@@ -170,6 +186,7 @@ public final class PipelineApp implements AutoCloseable {
         }
     }
 
+    /** Stops Kafka Streams (which drains and commits every task) and then the handler. */
     @Override
     public void close() {
         if (server != null) {

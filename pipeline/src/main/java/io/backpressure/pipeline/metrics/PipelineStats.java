@@ -80,6 +80,11 @@ public final class PipelineStats {
         return (long) callsByOutcome.values().stream().mapToDouble(Counter::count).sum();
     }
 
+    /** Mean duration of the handler calls so far, in milliseconds (time-outs included). */
+    public double meanHandlerLatencyMillis() {
+        return handlerLatency.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     public long results() {
         return (long) results.count();
     }

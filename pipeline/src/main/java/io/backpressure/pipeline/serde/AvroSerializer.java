@@ -8,6 +8,7 @@ import io.backpressure.pipeline.serde.internal.WriterSchemas;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.specific.SpecificData;
@@ -45,8 +46,7 @@ public class AvroSerializer<T> implements Serializer<T> {
             throw new InvalidDatumException("cannot serialize a " + data.getClass().getName() + " for topic " + topic
                     + ": AvroSerializer takes GenericRecord or SpecificRecord values", null);
         }
-        String subject = topic + (configured.isKey() ? "-key" : "-value");
-        WriterSchemas.Choice choice = configured.writers().choose(subject, container.getSchema());
+        WriterSchemas.Choice choice = configured.writers().choose(subject(topic, configured), container.getSchema());
         GenericData model = modelOf(data);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         WireFormat.writeHeader(out, choice.id());
@@ -63,6 +63,22 @@ public class AvroSerializer<T> implements Serializer<T> {
                     + SerdeException.describe(e), e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Settles now, with the registry, the schema id that records of {@code schema} written to {@code topic} will carry,
+     * so the first record does not wait on the registry and a schema the registry refuses is reported before any work.
+     */
+    public void prepare(String topic, Schema schema) {
+        Configured configured = state;
+        if (configured == null) {
+            throw new IllegalStateException("AvroSerializer is not configured: call configure(...) or use AvroSerdes");
+        }
+        configured.writers().choose(subject(topic, configured), schema);
+    }
+
+    private static String subject(String topic, Configured configured) {
+        return topic + (configured.isKey() ? "-key" : "-value");
     }
 
     /** The data model whose conversions the generated class relies on (timestamp-millis as Instant, say). */

@@ -26,8 +26,14 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * Finished calls are forwarded only on the stream thread: from {@code process()}, from a jittered wall-clock timer,
  * and from the drain-before-commit hook, which waits until the task has nothing in flight. So an offset is never
  * committed for a request whose outcome has not been written.
+ *
+ * <p>Once the instance has caught up, a task asks for a commit at once rather than at the next commit interval, so
+ * committed-offset lag reads 0 as soon as the work is done (under at_least_once the interval is 30 s by default).
  */
 final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    /** Bounds idle commits under sparse traffic, where every quiet tick would otherwise be a commit (a transaction under exactly_once_v2). */
+    private static final Duration IDLE_COMMIT_SPACING = Duration.ofMillis(100);
+
     private final PipelineParts parts;
     private final LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
     private final RandomGenerator random;
@@ -35,7 +41,12 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private Dispatcher dispatcher;
     private Admission admission;
     private JitteredTimer timer;
+    private ProcessorContext<byte[], byte[]> context;
     private int held;
+    private long processed;
+    private long processedAtLastTick;
+    private boolean forwardedSinceCommit;
+    private long lastCommitMillis;
 
     WorkProcessor(PipelineParts parts, RandomGenerator random) {
         this.parts = parts;
@@ -44,6 +55,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        lastCommitMillis = parts.clock().millis();
         forwarder = new StreamThreadForwarder<>(context);
         Window window = parts.window();
         dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished, parts.stats(), parts.outcomeListener(),
@@ -51,11 +64,12 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         admission = new Admission(window, parts.maxBlock());
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(this::drainBeforeCommit);
-        timer = JitteredTimer.start(context, parts.forwardInterval(), random, this::forwardFinished);
+        timer = JitteredTimer.start(context, parts.forwardInterval(), random, this::onTick);
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        processed++;
         forwardFinished();
         ProcessorRecordContext origin = forwarder.currentRecordContext();
         WorkRequest request;
@@ -139,6 +153,22 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
+    /**
+     * The wall-clock tick: forwards what finished meanwhile, and asks for a commit when the instance has caught up: no
+     * record arrived for this task for a whole tick, the instance has no call in flight, and this task wrote output
+     * since its last commit. Kafka Streams commits every task of the thread when one asks, and a commit first drains
+     * every task's calls, so asking while other tasks are busy would stall the whole window; with nothing in flight
+     * the commit costs no drain.
+     */
+    private void onTick() {
+        forwardFinished();
+        boolean quiet = processed == processedAtLastTick && held == 0 && parts.window().inFlight() == 0;
+        processedAtLastTick = processed;
+        if (quiet && forwardedSinceCommit && parts.clock().millis() - lastCommitMillis >= IDLE_COMMIT_SPACING.toMillis()) {
+            context.commit();
+        }
+    }
+
     /** Times out overdue calls, then forwards every call that has finished so far, without waiting. */
     private void forwardFinished() {
         dispatcher.expireOverdue();
@@ -178,6 +208,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             }
             awaitFinished(remaining);
         }
+        forwardedSinceCommit = false;
+        lastCommitMillis = parts.clock().millis();
     }
 
     private void forward(Call call) {
@@ -187,8 +219,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void emit(Routed routed) {
         forwarder.forward(routed.record(), routed.child(), routed.origin());
+        forwardedSinceCommit = true;
         if (routed.dropReason() != null) {
-            
             parts.dropLog().dropped(routed.dropReason(), PipelineHeaders.get(routed.record().headers(), PipelineHeaders.REQUEST_ID),
                     PipelineHeaders.get(routed.record().headers(), PipelineHeaders.LAST_ERROR));
         }

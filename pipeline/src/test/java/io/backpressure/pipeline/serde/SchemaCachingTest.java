@@ -46,6 +46,19 @@ class SchemaCachingTest {
     }
 
     @Test
+    void prepareSettlesTheSchemaSoTheFirstRecordAsksNothing() {
+        AvroSerializer<WorkRequest> serializer = SerdeFixtures.serializer(config(scope));
+
+        serializer.prepare(TOPIC, WorkRequest.getClassSchema());
+        assertEquals(1, registry.requests(), "prepare registers the schema");
+        byte[] first = serializer.serialize(TOPIC, request("r-1"));
+
+        assertEquals(1, registry.requests(), "the first record found the schema settled");
+        assertEquals(request("r-1"), SerdeFixtures.<WorkRequest>deserializer(config(scope, AvroSerdes.SPECIFIC_AVRO_READER, true))
+                .deserialize(TOPIC, first));
+    }
+
+    @Test
     void threadsThatMissTheCacheTogetherStillCauseOneRequest() throws Exception {
         byte[] bytes = SerdeFixtures.<WorkRequest>serializer(config(scope)).serialize(TOPIC, request("r-1"));
         AvroDeserializer<WorkRequest> shared = SerdeFixtures.deserializer(config(scope, AvroSerdes.SPECIFIC_AVRO_READER, true));
