@@ -27,13 +27,16 @@ public final class Bench {
     private Bench() {
     }
 
-    public static void run(Scenario scenario, String bootstrapServers, String registryUrl, Long records, Duration duration,
-                           java.nio.file.Path csv, java.nio.file.Path svg, PrintWriter out) {
-        out.printf("bench %s on %d cores, Java %s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+    /** @param kafkaSettings {@code kafka.*} settings applied to every app of the scenario (the scenario's own win) */
+    public static void run(Scenario scenario, String bootstrapServers, String registryUrl, java.util.Map<String, String> kafkaSettings,
+                           Long records, Duration duration, java.nio.file.Path csv, java.nio.file.Path svg, PrintWriter out) {
+        out.printf("bench %s on %d cores, Java %s%s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), kafkaSettings.isEmpty() ? "" : ", with " + kafkaSettings);
         out.flush();
-        try (BenchEnvironment env = new BenchEnvironment(bootstrapServers, registryUrl, out)) {
-            BenchResult result = switch (scenario) {
+        BenchResult result;
+        // Closed before the RESULT line, which must stay last: closing deletes the run's topics and reports it.
+        try (BenchEnvironment env = new BenchEnvironment(bootstrapServers, registryUrl, kafkaSettings, out)) {
+            result = switch (scenario) {
                 case OVERHEAD -> Scenarios.overhead(env, records != null ? records : 300_000);
                 case LITTLES_LAW -> Scenarios.littlesLaw(env, records != null ? records : 1_200_000);
                 case PC_WORKLOAD -> Scenarios.pcWorkload(env, records != null ? records : 10_000);
@@ -42,7 +45,7 @@ public final class Bench {
                 case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
                 case OVERLOAD -> OverloadBench.run(env, csv, svg);
             };
-            result.print(out);
         }
+        result.print(out);
     }
 }

@@ -21,16 +21,23 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Where benchmarks run: the broker and registry, fresh topic names per run, and the measurements they share. */
+/**
+ * Where benchmarks run: the broker and registry, fresh topic names per run, and the measurements they share. Closing
+ * it deletes every topic and state directory the run created, so repeated runs do not fill the broker's disk.
+ */
 public final class BenchEnvironment implements AutoCloseable {
     private final String bootstrapServers;
     private final String registryUrl;
+    private final Map<String, String> kafkaSettings;
     private final PrintWriter out;
     private final Admin admin;
+    private final List<String> runIds = new java.util.ArrayList<>();
 
-    public BenchEnvironment(String bootstrapServers, String registryUrl, PrintWriter out) {
+    /** @param kafkaSettings {@code kafka.*} settings the user gave, applied to every app the scenario starts */
+    public BenchEnvironment(String bootstrapServers, String registryUrl, Map<String, String> kafkaSettings, PrintWriter out) {
         this.bootstrapServers = bootstrapServers;
         this.registryUrl = registryUrl;
+        this.kafkaSettings = Map.copyOf(kafkaSettings);
         this.out = out;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
@@ -42,11 +49,14 @@ public final class BenchEnvironment implements AutoCloseable {
     /** A configuration with topics and application id unique to this run. */
     public ConfigLoader config(String name, int partitions) {
         String id = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return new ConfigLoader()
+        runIds.add(id);
+        ConfigLoader loader = new ConfigLoader();
+        kafkaSettings.forEach(loader::set);
+        return loader
                 .set("pipeline.bootstrap-servers", bootstrapServers)
                 .set("pipeline.schema-registry.url", registryUrl)
                 .set("pipeline.application-id", id)
-                .set("pipeline.state-dir", Path.of(System.getProperty("java.io.tmpdir"), "pipeline-bench", id).toString())
+                .set("pipeline.state-dir", stateDir(id).toString())
                 .set("pipeline.topics.input", id + "-requests")
                 .set("pipeline.topics.results", id + "-results")
                 .set("pipeline.topics.dropped", id + "-dropped")
@@ -151,8 +161,32 @@ public final class BenchEnvironment implements AutoCloseable {
         return registryUrl;
     }
 
+    private static Path stateDir(String runId) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "pipeline-bench", runId);
+    }
+
+    /** Deletes the topics (the run's own, their delay topics and Kafka Streams' internal ones) and state of this run. */
+    private void deleteRunData() {
+        try {
+            List<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> runIds.stream().anyMatch(t::startsWith)).toList();
+            admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+            out.printf("deleted the run's %d topics%n", topics.size());
+        } catch (Exception e) {
+            out.printf("could not delete the run's topics (names start with %s): %s%n", runIds, e.getMessage());
+        }
+        for (String id : runIds) {
+            try (var files = java.nio.file.Files.walk(stateDir(id))) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // Nothing was written there (the scenario kept no state), or it is gone already.
+            }
+        }
+    }
+
     @Override
     public void close() {
+        deleteRunData();
         admin.close(Duration.ofSeconds(5));
     }
 }

@@ -1,10 +1,15 @@
 package io.backpressure.pipeline.cli;
 
 import io.backpressure.pipeline.bench.Bench;
+import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.config.PipelineConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +19,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Run a benchmark on the local broker (started if needed); ends with a RESULT <json> line. "
-        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload.")
+        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload. "
+        + "Each scenario fixes its pipeline.* settings; --set kafka.<name>=<value> tunes Kafka Streams and its clients. "
+        + "The topics a run creates are deleted when it ends.")
 final class BenchCommand implements Callable<Integer> {
+    private static final Set<String> ADDRESSES = Set.of("pipeline.bootstrap-servers", "pipeline.schema-registry.url");
+
     @Mixin
     ConfigOptions options;
 
@@ -44,10 +53,22 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Bench.Scenario chosen = Bench.Scenario.parse(scenario);
-        PipelineConfig config = options.load();
+        ConfigLoader loader = options.loader();
+        PipelineConfig config = loader.load();
+        List<String> fixed = options.overrides.keySet().stream().filter(k -> k.startsWith("pipeline.") && !ADDRESSES.contains(k)).toList();
+        if (!fixed.isEmpty()) {
+            throw new IllegalArgumentException("bench: " + String.join(", ", fixed) + " cannot be set: each scenario fixes its own pipeline.* "
+                    + "settings (see README, Benchmarks); kafka.* settings and the broker and registry addresses can");
+        }
+        Map<String, String> kafkaSettings = new TreeMap<>();
+        loader.effectiveValues().forEach((k, v) -> {
+            if (k.startsWith("kafka.")) {
+                kafkaSettings.put(k, v);
+            }
+        });
         PrintWriter out = spec.commandLine().getOut();
         return LocalStackUse.withStack(config, dataDir, out, () -> {
-            Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), records,
+            Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), kafkaSettings, records,
                     Durations.parse("--duration", duration), csv, svg, out);
             return 0;
         });

@@ -35,6 +35,14 @@ class ConfigErrorTest {
     }
 
     @Test
+    void benchRefusesAPipelineSettingItWouldIgnoreAndNamesIt() {
+        String[] result = run("bench", "littles-law", "--set", "kafka.num.stream.threads=2", "--set", "pipeline.window.capacity=500");
+        assertEquals("2", result[0]);
+        assertEquals(true, result[2].startsWith("error: bench: pipeline.window.capacity cannot be set"), result[2]);
+        assertEquals(false, result[2].contains("kafka.num.stream.threads"), "kafka.* settings are allowed: " + result[2]);
+    }
+
+    @Test
     void configCommandPrintsEffectiveSettingsWithTheirEnvironmentNames() {
         String[] result = run("config", "--set", "pipeline.window.capacity=42");
         assertEquals("0", result[0], result[2]);
