@@ -37,7 +37,7 @@ public final class Bench {
         // Closed before the RESULT line, which must stay last: closing deletes the run's topics and reports it.
         try (BenchEnvironment env = new BenchEnvironment(bootstrapServers, registryUrl, kafkaSettings, out)) {
             result = switch (scenario) {
-                case OVERHEAD -> Scenarios.overhead(env, records != null ? records : 300_000);
+                case OVERHEAD -> Scenarios.overhead(env, records != null ? records : 600_000);
                 case LITTLES_LAW -> Scenarios.littlesLaw(env, records != null ? records : 1_200_000);
                 case PC_WORKLOAD -> Scenarios.pcWorkload(env, records != null ? records : 10_000);
                 case BACKLOG_MEMORY -> Scenarios.backlogMemory(env, records != null ? records : 2_000_000, duration);

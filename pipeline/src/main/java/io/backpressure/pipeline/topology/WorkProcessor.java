@@ -31,8 +31,11 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * committed-offset lag reads 0 as soon as the work is done (under at_least_once the interval is 30 s by default).
  */
 final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
-    /** Bounds idle commits under sparse traffic, where every quiet tick would otherwise be a commit (a transaction under exactly_once_v2). */
-    private static final Duration IDLE_COMMIT_SPACING = Duration.ofMillis(100);
+    /**
+     * At most one caught-up commit per second. Under load a partition can look quiet for a tick while its next fetch is
+     * on the way; without this bound that asked for about ten commits a second, each flushing the producer.
+     */
+    private static final Duration CAUGHT_UP_COMMIT_SPACING = Duration.ofSeconds(1);
 
     private final PipelineParts parts;
     private final LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
@@ -46,7 +49,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long processed;
     private long processedAtLastTick;
     private boolean forwardedSinceCommit;
-    private long lastCommitMillis;
+    /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
+    private long lastCommitMillis = Long.MIN_VALUE / 2;
 
     WorkProcessor(PipelineParts parts, RandomGenerator random) {
         this.parts = parts;
@@ -56,7 +60,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        lastCommitMillis = parts.clock().millis();
         forwarder = new StreamThreadForwarder<>(context);
         Window window = parts.window();
         dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished, parts.stats(), parts.outcomeListener(),
@@ -164,7 +167,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         forwardFinished();
         boolean quiet = processed == processedAtLastTick && held == 0 && parts.window().inFlight() == 0;
         processedAtLastTick = processed;
-        if (quiet && forwardedSinceCommit && parts.clock().millis() - lastCommitMillis >= IDLE_COMMIT_SPACING.toMillis()) {
+        if (quiet && forwardedSinceCommit && parts.clock().millis() - lastCommitMillis >= CAUGHT_UP_COMMIT_SPACING.toMillis()) {
             context.commit();
         }
     }
