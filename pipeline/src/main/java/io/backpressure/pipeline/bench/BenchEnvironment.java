@@ -4,10 +4,15 @@ import io.backpressure.pipeline.app.TopicSetup;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +36,7 @@ public final class BenchEnvironment implements AutoCloseable {
     private final Map<String, String> kafkaSettings;
     private final PrintWriter out;
     private final Admin admin;
-    private final List<String> runIds = new java.util.ArrayList<>();
+    private final List<String> runIds = new ArrayList<>();
 
     /** @param kafkaSettings {@code kafka.*} settings the user gave, applied to every app the scenario starts */
     public BenchEnvironment(String bootstrapServers, String registryUrl, Map<String, String> kafkaSettings, PrintWriter out) {
@@ -176,9 +181,9 @@ public final class BenchEnvironment implements AutoCloseable {
             out.printf("could not delete the run's topics (names start with %s): %s%n", runIds, e.getMessage());
         }
         for (String id : runIds) {
-            try (var files = java.nio.file.Files.walk(stateDir(id))) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            try (var files = Files.walk(stateDir(id))) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
                 // Nothing was written there (the scenario kept no state), or it is gone already.
             }
         }

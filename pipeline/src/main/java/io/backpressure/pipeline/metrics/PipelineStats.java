@@ -82,7 +82,7 @@ public final class PipelineStats {
 
     /** Mean duration of the handler calls so far, in milliseconds (time-outs included). */
     public double meanHandlerLatencyMillis() {
-        return handlerLatency.mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+        return handlerLatency.mean(TimeUnit.MILLISECONDS);
     }
 
     public long results() {
