@@ -50,6 +50,17 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /**
+     * The {@code pipeline.*} settings, other than the addresses, that differ from their defaults. A shared --config file
+     * or the environment may hold them for {@code run}; a benchmark does not use them, and says so.
+     */
+    static List<String> changedPipelineSettings(ConfigLoader loader) {
+        Map<String, String> defaults = new ConfigLoader().effectiveValues();
+        return loader.effectiveValues().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("pipeline.") && !ADDRESSES.contains(e.getKey()) && !e.getValue().equals(defaults.get(e.getKey())))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
     @Override
     public Integer call() {
         Bench.Scenario chosen = Bench.Scenario.parse(scenario);
@@ -67,7 +78,12 @@ final class BenchCommand implements Callable<Integer> {
             }
         });
         PrintWriter out = spec.commandLine().getOut();
-        return LocalStackUse.withStack(config, dataDir, out, () -> {
+        List<String> unused = changedPipelineSettings(loader);
+        if (!unused.isEmpty()) {
+            out.printf("note: each scenario fixes its own pipeline.* settings, so these from --config or the environment are not used: %s%n",
+                    String.join(", ", unused));
+        }
+        return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> {
             Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), kafkaSettings, records,
                     Durations.parse("--duration", duration), csv, svg, out);
             return 0;

@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
             loader.set("kafka.commit.interval.ms", "1000");
         }
         PipelineConfig config = loader.load();
-        return LocalStackUse.withStack(config, dataDir, out, () -> {
+        return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> {
             try (PipelineApp app = PipelineApp.start(config)) {
                 Tally.Summary summary = runAndAccount(app, config, "demo-" + System.currentTimeMillis(), out);
                 out.println(summary.line());

@@ -14,7 +14,11 @@ final class LocalStackUse {
     private LocalStackUse() {
     }
 
-    static int withStack(PipelineConfig config, Path dataDir, PrintWriter out, Callable<Integer> work) {
+    /**
+     * @param err where the stop is reported: not {@code out}, whose last line is the command's result (the RESULT or
+     *            SUMMARY line scripts read)
+     */
+    static int withStack(PipelineConfig config, Path dataDir, PrintWriter out, PrintWriter err, Callable<Integer> work) {
         LocalStack owned = startIfNeeded(config, dataDir, out);
         try {
             return work.call();
@@ -24,8 +28,8 @@ final class LocalStackUse {
             throw new IllegalStateException(e.getMessage(), e);
         } finally {
             if (owned != null) {
-                out.println("stopping the local stack started for this command");
-                out.flush();
+                err.println("stopping the local stack started for this command");
+                err.flush();
                 owned.close();
             }
         }

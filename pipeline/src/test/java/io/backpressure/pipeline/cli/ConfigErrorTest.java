@@ -2,8 +2,11 @@ package io.backpressure.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.backpressure.pipeline.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -40,6 +43,16 @@ class ConfigErrorTest {
         assertEquals("2", result[0]);
         assertEquals(true, result[2].startsWith("error: bench: pipeline.window.capacity cannot be set"), result[2]);
         assertEquals(false, result[2].contains("kafka.num.stream.threads"), "kafka.* settings are allowed: " + result[2]);
+    }
+
+    @Test
+    void benchNamesThePipelineSettingsFromFileOrEnvironmentThatItDoesNotUse() {
+        ConfigLoader loader = new ConfigLoader()
+                .environment(Map.of("PIPELINE_WINDOW_CAPACITY", "7", "PIPELINE_BOOTSTRAP_SERVERS", "127.0.0.1:19092"))
+                .set("kafka.num.stream.threads", "2");
+
+        assertEquals(List.of("pipeline.window.capacity"), BenchCommand.changedPipelineSettings(loader),
+                "the changed window is named; the broker address and kafka.* settings are used by bench, so not named");
     }
 
     @Test
