@@ -118,7 +118,7 @@ public final class PipelineApp implements AutoCloseable {
      * Registers (or looks up) the result schema before the first result, which would otherwise wait on the registry
      * mid-stream. A registry that is down now may be up by then, so that only warns; a refusal stops the start.
      */
-    private static void prepareResultSchema(AvroSerializer<WorkResult> results, String topic) {
+    static void prepareResultSchema(AvroSerializer<WorkResult> results, String topic) {
         try {
             results.prepare(topic, WorkResult.getClassSchema());
         } catch (SerdeException e) {

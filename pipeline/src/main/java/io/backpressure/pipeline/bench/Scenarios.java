@@ -46,10 +46,10 @@ final class Scenarios {
         try {
             for (int round = 0; round <= 3; round++) {
                 double p = passThroughRate(env, config, passOut, records, round);
-                double s = pipelineRate(env, config.kafka().applicationId() + "-r" + round, config, records,
-                        (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), round);
-                double a = pipelineRate(env, config.kafka().applicationId() + "-async-r" + round, config, records,
-                        (request, attempt) -> CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other), round);
+                double s = pipelineRun(env, config.kafka().applicationId() + "-r" + round, config, records,
+                        (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), "round " + round + " pipeline:").perSecond();
+                double a = pipelineRun(env, config.kafka().applicationId() + "-async-r" + round, config, records,
+                        (request, attempt) -> CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other), "round " + round + " async:   ").perSecond();
                 if (round > 0) {
                     pass.add(p);
                     pipe.add(s);
@@ -94,11 +94,6 @@ final class Scenarios {
             env.out().printf("  round %d pass-through: %,.0f records/s%n", round, rate);
             return rate;
         }
-    }
-
-    private static double pipelineRate(BenchEnvironment env, String appId, PipelineConfig base, long records, RequestHandler handler,
-                                       int round) {
-        return pipelineRun(env, appId, base, records, handler, "round " + round + " pipeline:    ").perSecond();
     }
 
     /** Throughput from the first result to the last, and the mean handler call duration the app observed. */

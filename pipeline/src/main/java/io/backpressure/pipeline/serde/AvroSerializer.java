@@ -38,10 +38,7 @@ public class AvroSerializer<T> implements Serializer<T> {
         if (data == null) {
             return null;
         }
-        Configured configured = state;
-        if (configured == null) {
-            throw new IllegalStateException("AvroSerializer is not configured: call configure(...) or use AvroSerdes");
-        }
+        Configured configured = configured();
         if (!(data instanceof GenericContainer container)) {
             throw new InvalidDatumException("cannot serialize a " + data.getClass().getName() + " for topic " + topic
                     + ": AvroSerializer takes GenericRecord or SpecificRecord values", null);
@@ -70,11 +67,16 @@ public class AvroSerializer<T> implements Serializer<T> {
      * so the first record does not wait on the registry and a schema the registry refuses is reported before any work.
      */
     public void prepare(String topic, Schema schema) {
+        Configured configured = configured();
+        configured.writers().choose(subject(topic, configured), schema);
+    }
+
+    private Configured configured() {
         Configured configured = state;
         if (configured == null) {
             throw new IllegalStateException("AvroSerializer is not configured: call configure(...) or use AvroSerdes");
         }
-        configured.writers().choose(subject(topic, configured), schema);
+        return configured;
     }
 
     private static String subject(String topic, Configured configured) {
