@@ -25,7 +25,7 @@ final class ReplayCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Option(names = "--reason", split = ",", required = true,
-            description = "drop reasons to replay: RETRIES_EXHAUSTED, NON_RETRYABLE, DEADLINE_EXCEEDED, RETRY_BUDGET_EXHAUSTED, UNDECODABLE")
+            description = "drop reasons to replay: RETRIES_EXHAUSTED, NON_RETRYABLE, DEADLINE_EXCEEDED, RETRY_BUDGET_EXHAUSTED, UNDECODABLE, INVALID_RETRY_STATE, RESULT_TOO_LARGE")
     List<String> reasons;
 
     @Option(names = "--since", description = "only drops at or after this time: an ISO instant (2026-11-26T10:00:00Z) or an age (2h)")

@@ -114,7 +114,8 @@ public final class ConfigLoader {
                 integer("pipeline.retry.budget.success-refund"),
                 duration("pipeline.retry.default-ttl"),
                 integer("pipeline.retry.max-pending-per-task"),
-                duration("pipeline.retry.release-interval"));
+                duration("pipeline.retry.release-interval"),
+                get("pipeline.retry.retry-after-cap").isEmpty() ? null : duration("pipeline.retry.retry-after-cap"));
         HealthSettings health = new HealthSettings(
                 integer("pipeline.health.pause-after-failures"),
                 duration("pipeline.health.probe-interval"),

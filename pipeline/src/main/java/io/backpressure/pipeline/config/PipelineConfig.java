@@ -52,6 +52,17 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSe
         return java.util.stream.IntStream.range(1, retry.maxAttempts()).mapToObj(this::delayTopic).toList();
     }
 
+    /** The producer's {@code max.request.size} as configured (Kafka's default 1 MiB): no larger record can be sent. */
+    public int maxProducerRequestBytes() {
+        Properties props = streamsProperties();
+        String value = props.getProperty(StreamsConfig.producerPrefix("max.request.size"), props.getProperty("max.request.size", "1048576"));
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kafka.max.request.size must be a whole number of bytes, was '" + value + "'");
+        }
+    }
+
     /** The longest a stream thread may block waiting for the window: a timed-out call always frees a slot before it. */
     public Duration maxBlock() {
         return window.handlerTimeout().plus(window.handlerTimeout().dividedBy(2)).plusSeconds(1);

@@ -16,11 +16,14 @@ import java.time.Duration;
  * @param defaultTtl         deadline of a request that carries none, from its creation; zero for no deadline
  * @param maxPendingPerTask  bound of the timer store per task; when full, the delay topics stop being taken
  * @param releaseInterval    how often due retries are released (jittered)
+ * @param retryAfterCap      longest {@code Retry-After} honoured; null for the backoff cap
  */
 public record RetrySettings(int maxAttempts, String backoff, Duration base, Duration cap, int budgetTokens, int retryCost,
-                            int successRefund, Duration defaultTtl, int maxPendingPerTask, Duration releaseInterval) {
+                            int successRefund, Duration defaultTtl, int maxPendingPerTask, Duration releaseInterval,
+                            Duration retryAfterCap) {
 
     public RetrySettings {
+        retryAfterCap = retryAfterCap == null ? cap : retryAfterCap;
         Check.atLeast("pipeline.retry.max-attempts", maxAttempts, 1);
         Check.positive("pipeline.retry.base", base);
         Check.positive("pipeline.retry.cap", cap);
@@ -35,6 +38,12 @@ public record RetrySettings(int maxAttempts, String backoff, Duration base, Dura
         Check.notNegative("pipeline.retry.default-ttl", defaultTtl);
         Check.atLeast("pipeline.retry.max-pending-per-task", maxPendingPerTask, 1);
         Check.positive("pipeline.retry.release-interval", releaseInterval);
+        Check.notNegative("pipeline.retry.retry-after-cap", retryAfterCap);
+    }
+
+    /** The longest a retry can wait: a due time further ahead than this was not written by the pipeline. */
+    public Duration maxDelay() {
+        return cap.compareTo(retryAfterCap) >= 0 ? cap : retryAfterCap;
     }
 
     public Backoff backoffStrategy() {

@@ -48,6 +48,8 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.retry.max-pending-per-task", "100000",
                     "retries held per task at most; when full the delay topics stop being taken"),
             new Setting("pipeline.retry.release-interval", "10ms", "how often due retries are released (jittered)"),
+            new Setting("pipeline.retry.retry-after-cap", "",
+                    "longest downstream Retry-After honoured; empty = the value of pipeline.retry.cap"),
             new Setting("pipeline.health.pause-after-failures", "200",
                     "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
             new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),

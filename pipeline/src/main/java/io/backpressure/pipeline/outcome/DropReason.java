@@ -11,5 +11,9 @@ public enum DropReason {
     /** The instance's retry budget refused another attempt. */
     RETRY_BUDGET_EXHAUSTED,
     /** The record's bytes could not be decoded into a request. */
-    UNDECODABLE
+    UNDECODABLE,
+    /** A delay-topic record whose retry state the pipeline cannot have written: forged, damaged or out of range. */
+    INVALID_RETRY_STATE,
+    /** The handler's result is larger than the producer may send ({@code max.request.size}). */
+    RESULT_TOO_LARGE
 }

@@ -1,8 +1,10 @@
 package io.backpressure.pipeline.outcome;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Header names the pipeline writes. All values are UTF-8 strings so any tool can read them. */
 public final class PipelineHeaders {
@@ -22,10 +24,23 @@ public final class PipelineHeaders {
     public static final String RETRY_DELAY_MS = "pipeline.retry.delay.ms";
     /** Epoch milliseconds of the request's first handler call. */
     public static final String FIRST_ATTEMPT_AT = "pipeline.first.attempt.at";
-    /** Every header the pipeline writes starts with this; {@code replay} strips them to reset a request. */
+    /**
+     * Every header the pipeline writes starts with this. They are stripped from records on the input topic, where
+     * anyone allowed to produce requests could have set them, and by {@code replay} to reset a request.
+     */
     public static final String PREFIX = "pipeline.";
 
     private PipelineHeaders() {
+    }
+
+    /** The headers without the pipeline's own; the same instance when there are none to strip (the usual case). */
+    public static Headers withoutOwn(Headers headers) {
+        for (Header h : headers) {
+            if (h.key().startsWith(PREFIX)) {
+                return new RecordHeaders(Arrays.stream(headers.toArray()).filter(x -> !x.key().startsWith(PREFIX)).toArray(Header[]::new));
+            }
+        }
+        return headers;
     }
 
     public static void put(Headers headers, String name, Object value) {

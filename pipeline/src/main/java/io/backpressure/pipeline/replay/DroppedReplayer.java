@@ -88,7 +88,7 @@ public final class DroppedReplayer {
                     scanned++;
                     if (matches(record, reason, filter)) {
                         producer.send(new ProducerRecord<>(inputTopic, null, record.timestamp(), record.key(), record.value(),
-                                withoutPipelineHeaders(record)));
+                                PipelineHeaders.withoutOwn(record.headers())));
                         replayed++;
                     }
                 }
@@ -117,9 +117,5 @@ public final class DroppedReplayer {
                 && filter.inRange(PipelineHeaders.getLong(record.headers(), PipelineHeaders.DROPPED_AT, record.timestamp()));
     }
 
-    private static RecordHeaders withoutPipelineHeaders(ConsumerRecord<byte[], byte[]> record) {
-        return new RecordHeaders(java.util.Arrays.stream(record.headers().toArray())
-                .filter(h -> !h.key().startsWith(PipelineHeaders.PREFIX)).toArray(Header[]::new));
-    }
 
 }

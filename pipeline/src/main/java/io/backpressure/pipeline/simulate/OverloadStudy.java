@@ -35,13 +35,14 @@ public final class OverloadStudy {
 
     /** Immediate retries, no deadline (a zero time-to-live), no budget (zero tokens). */
     static RetryPolicy naivePolicy(OverloadConfig config) {
-        return new RetryPolicy(config.naiveMaxAttempts(), Backoff.none(), Duration.ZERO, RetryBudget.of(0, 0, 0));
+        return new RetryPolicy(config.naiveMaxAttempts(), Backoff.none(), Duration.ZERO, RetryBudget.of(0, 0, 0), Duration.ZERO,
+                Duration.ZERO);
     }
 
     static RetryPolicy pipelinePolicy(OverloadConfig config) {
         OverloadConfig.PipelinePolicy p = config.pipeline();
         return new RetryPolicy(p.maxAttempts(), p.backoffStrategy(), config.deadline(),
-                RetryBudget.of(p.budgetTokens(), p.retryCost(), p.successRefund()));
+                RetryBudget.of(p.budgetTokens(), p.retryCost(), p.successRefund()), p.backoffCap(), p.backoffCap());
     }
 
     private static OverloadResult.ClientRun simulate(String name, OverloadConfig config, long[] arrivals, Window window,

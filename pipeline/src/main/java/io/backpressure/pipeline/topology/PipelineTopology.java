@@ -23,13 +23,14 @@ import org.apache.kafka.streams.state.Stores;
  * The topology as a function of its inputs, separate from {@code main}, so tests drive it with TopologyTestDriver.
  *
  * <pre>
- *   input topic ----------------------------------> work-processor --> results topic  (WorkResult, Avro)
- *   delay topics --> delay-processor (timer store) --^      |-------> dropped topic  (original bytes, reason headers)
- *        ^                                                  |
- *        +---------------- retryable failure ---------------+
+ *   input topic --> work-processor ----------------> results topic  (WorkResult, Avro)
+ *   delay topics -->   (timer store)   |-----------> dropped topic  (original bytes, reason headers)
+ *        ^                             |
+ *        +----- retryable failure -----+
  * </pre>
- * The delay topics have the input's partition count and keys, so partition p of every source is in the same task and a
- * released retry reaches the work processor without another topic hop.
+ * The delay topics have the input's partition count and keys, so partition p of every source is in the same task: one
+ * processor per task holds that task's retries until due and calls the handler for them, so a timer entry can stay in
+ * the store until its call's outcome is routed.
  *
  * The processor reads raw bytes and decodes them itself, so a record that cannot be decoded is dropped with its
  * original bytes and a reason instead of stopping the application.
@@ -39,7 +40,6 @@ public final class PipelineTopology {
     static final String SOURCE = "requests-source";
     static final String PROCESSOR = "work-processor";
     static final String DELAY_SOURCE = "delay-source";
-    static final String DELAY_PROCESSOR = "delay-processor";
     /** Pending retries keyed by due time; persistent and changelogged so they survive a crash. */
     public static final String TIMER_STORE = "pipeline-retry-timers";
     /** Larger values are dropped as undecodable before decoding is attempted. */
@@ -54,10 +54,8 @@ public final class PipelineTopology {
         RetryBudget budget = instance.budget();
         PipelineStats stats = instance.stats();
         RetryPolicy policy = new RetryPolicy(config.retry(), budget);
-        Router router = new Router(resultSerializer, config.topics().results(), policy, stats, clock);
-        PipelineParts parts = new PipelineParts(handler, instance.window(), requestDeserializer, router, policy, new DropLog(clock),
-                stats, instance.lateness(), instance.outcomeListener(), clock, config.window().handlerTimeout(), config.maxBlock(), config.window().forwardInterval(),
-                config.retry().releaseInterval(), config.retry().maxPendingPerTask(), MAX_VALUE_BYTES);
+        Router router = new Router(resultSerializer, config.topics().results(), policy, stats, clock, config.maxProducerRequestBytes());
+        PipelineParts parts = new PipelineParts(config, handler, instance, requestDeserializer, policy, router, new DropLog(clock), clock);
         SplittableRandom seeds = new SplittableRandom(seed);
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().input());
@@ -66,10 +64,10 @@ public final class PipelineTopology {
             topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE);
         } else {
             topology.addSource(DELAY_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), delayTopics.toArray(String[]::new));
-            topology.addProcessor(DELAY_PROCESSOR, () -> new DelayProcessor(parts, nextRandom(seeds)), DELAY_SOURCE);
+            topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE, DELAY_SOURCE);
+            // Caching off: a delete must reach the changelog when the timers say, not when a cache is evicted.
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
-                    Serdes.ByteArray()).withCachingDisabled(), DELAY_PROCESSOR);
-            topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE, DELAY_PROCESSOR);
+                    Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         }
         topology.addStateStore(DrainHookStore.builder(DRAIN_HOOK_STORE), PROCESSOR);
         topology.addSink(Router.RESULTS, config.topics().results(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);

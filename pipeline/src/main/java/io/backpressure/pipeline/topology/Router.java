@@ -9,6 +9,7 @@ import io.backpressure.pipeline.retry.RetryPolicy;
 import io.backpressure.schemas.WorkResult;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
@@ -20,7 +21,9 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 /**
  * Decides where a finished call goes: a success becomes a {@link WorkResult} on the results topic; a retryable failure
  * that the {@link RetryPolicy} allows goes, with its original bytes, to the delay topic of its attempt; anything else
- * goes to the dropped topic with the original bytes and the reason in headers.
+ * goes to the dropped topic with the original bytes and the reason in headers. A result larger than the producer
+ * may send is dropped as {@link DropReason#RESULT_TOO_LARGE} here, rather than failing the stream thread over and over
+ * on the same record.
  */
 final class Router {
     static final String RESULTS = "results-sink";
@@ -31,13 +34,17 @@ final class Router {
     private final RetryPolicy policy;
     private final PipelineStats stats;
     private final Clock clock;
+    private final int maxResultBytes;
 
-    Router(Serializer<WorkResult> resultSerializer, String resultsTopic, RetryPolicy policy, PipelineStats stats, Clock clock) {
+    /** @param maxResultBytes the producer's {@code max.request.size}: a larger result could never be sent */
+    Router(Serializer<WorkResult> resultSerializer, String resultsTopic, RetryPolicy policy, PipelineStats stats, Clock clock,
+           int maxResultBytes) {
         this.resultSerializer = resultSerializer;
         this.resultsTopic = resultsTopic;
         this.policy = policy;
         this.stats = stats;
         this.clock = clock;
+        this.maxResultBytes = maxResultBytes;
     }
 
     static String delaySink(int failedAttempt) {
@@ -55,8 +62,8 @@ final class Router {
                     call.request().getRequestId());
         }
         Outcome.RetryableFailure failure = (Outcome.RetryableFailure) outcome;
-        RetryDecision decision = policy.decide(call.attempt(), call.previousDelay(), failure.retryAfter(), call.deadline(),
-                clock.instant(), random);
+        RetryDecision decision = policy.decide(call.attempt(), Duration.ofMillis(call.retry().delayMs()), failure.retryAfter(),
+                call.deadline(), clock.instant(), random);
         if (decision instanceof RetryDecision.Retry retry) {
             return retry(call, retry, failure.error());
         }
@@ -81,14 +88,9 @@ final class Router {
 
     private Routed retry(Call call, RetryDecision.Retry retry, String error) {
         Headers headers = new RecordHeaders(call.source().headers().toArray());
-        PipelineHeaders.put(headers, PipelineHeaders.ATTEMPT, retry.nextAttempt());
-        PipelineHeaders.put(headers, PipelineHeaders.DUE_AT, retry.due().toEpochMilli());
-        PipelineHeaders.put(headers, PipelineHeaders.RETRY_DELAY_MS, retry.delay().toMillis());
+        call.retry().next(retry.due().toEpochMilli(), retry.delay().toMillis()).writeTo(headers);
         PipelineHeaders.put(headers, PipelineHeaders.LAST_ERROR, error);
         PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, call.request().getRequestId());
-        if (PipelineHeaders.get(headers, PipelineHeaders.FIRST_ATTEMPT_AT) == null) {
-            PipelineHeaders.put(headers, PipelineHeaders.FIRST_ATTEMPT_AT, call.startedAtMillis());
-        }
         keepOriginalCoordinates(headers, call.origin());
         stats.retryScheduled(retry.nextAttempt());
         Record<byte[], byte[]> record = new Record<>(call.source().key(), call.source().value(), call.source().timestamp(), headers);
@@ -115,6 +117,11 @@ final class Router {
                 .build();
         Headers headers = new RecordHeaders();
         byte[] value = resultSerializer.serialize(resultsTopic, headers, result);
+        int size = value.length + (call.source().key() == null ? 0 : call.source().key().length);
+        if (size > maxResultBytes) {
+            return drop(call.source(), call.origin(), DropReason.RESULT_TOO_LARGE, "result of " + size
+                    + " bytes exceeds the producer's max.request.size of " + maxResultBytes, call.attempt(), call.request().getRequestId());
+        }
         stats.result();
         return new Routed(RESULTS, new Record<>(call.source().key(), value, call.source().timestamp(), headers), call.origin(), null);
     }

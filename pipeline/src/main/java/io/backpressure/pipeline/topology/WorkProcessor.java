@@ -1,9 +1,9 @@
 package io.backpressure.pipeline.topology;
 
-import io.backpressure.pipeline.handler.FailureClassifier;
+import io.backpressure.pipeline.config.ProcessingGuarantee;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
-import io.backpressure.pipeline.serde.SerdeException;
+import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.topology.internal.DrainHookStore;
 import io.backpressure.pipeline.topology.internal.JitteredTimer;
 import io.backpressure.pipeline.topology.internal.StreamThreadForwarder;
@@ -12,18 +12,25 @@ import io.backpressure.schemas.WorkRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
- * The per-task processor: decode, admit into the window, dispatch to the handler, and forward finished calls.
- * Finished calls are forwarded only on the stream thread: from {@code process()}, from a jittered wall-clock timer,
+ * The per-task processor: reads the input topic and the delay topics, decodes, admits into the window, dispatches to
+ * the handler, and forwards finished calls. Records from the delay topics wait in the task's {@link RetryTimers}
+ * until they are due; their retry state is checked first, since anyone allowed to produce there could forge it.
+ * Records from the input topic always start at attempt 1: pipeline headers on them are stripped, never trusted.
+ *
+ * <p>Finished calls are forwarded only on the stream thread: from {@code process()}, from a jittered wall-clock timer,
  * and from the drain-before-commit hook, which waits until the task has nothing in flight. So an offset is never
  * committed for a request whose outcome has not been written.
  *
@@ -36,14 +43,22 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * on the way; without this bound that asked for about ten commits a second, each flushing the producer.
      */
     private static final Duration CAUGHT_UP_COMMIT_SPACING = Duration.ofSeconds(1);
+    /** How far ahead another instance's clock may run when the due time of a retry it wrote is judged here. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final PipelineParts parts;
     private final LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
     private final RandomGenerator random;
+    private final Clock clock;
     private StreamThreadForwarder<byte[], byte[]> forwarder;
     private Dispatcher dispatcher;
     private Admission admission;
-    private JitteredTimer timer;
+    private RequestDecoder decoder;
+    private RetryTimers timers;
+    private Map<String, Integer> attemptByDelayTopic;
+    private String inputTopic;
+    private JitteredTimer forwardTimer;
+    private JitteredTimer releaseTimer;
     private ProcessorContext<byte[], byte[]> context;
     private int held;
     private long processed;
@@ -55,19 +70,36 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     WorkProcessor(PipelineParts parts, RandomGenerator random) {
         this.parts = parts;
         this.random = random;
+        this.clock = parts.clock();
     }
 
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         forwarder = new StreamThreadForwarder<>(context);
-        Window window = parts.window();
-        dispatcher = new Dispatcher(parts.handler(), window, parts.handlerTimeout(), finished, parts.stats(), parts.outcomeListener(),
-                parts.clock());
-        admission = new Admission(window, parts.maxBlock());
+        InstanceState instance = parts.instance();
+        Window window = instance.window();
+        Duration maxBlock = parts.config().maxBlock();
+        dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), finished, instance.stats(),
+                instance.outcomeListener(), clock);
+        admission = new Admission(window, maxBlock);
+        decoder = new RequestDecoder(parts.requestDeserializer(), PipelineTopology.MAX_VALUE_BYTES, maxBlock, random);
+        inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(this::drainBeforeCommit);
-        timer = JitteredTimer.start(context, parts.forwardInterval(), random, this::onTick);
+        forwardTimer = JitteredTimer.start(context, parts.config().window().forwardInterval(), random, this::onTick);
+        List<String> delayTopics = parts.config().delayTopics();
+        if (!delayTopics.isEmpty()) {
+            attemptByDelayTopic = new HashMap<>();
+            for (int i = 0; i < delayTopics.size(); i++) {
+                attemptByDelayTopic.put(delayTopics.get(i), i + 2);
+            }
+            boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
+            timers = new RetryTimers(context.getStateStore(PipelineTopology.TIMER_STORE), transactional ? null : forwarder::flushProducer,
+                    instance.stats(), instance.lateness(), clock, parts.config().retry().maxPendingPerTask(), maxBlock);
+            releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random,
+                    () -> timers.releaseDue(this::admitRetry));
+        }
     }
 
     @Override
@@ -75,84 +107,57 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         processed++;
         forwardFinished();
         ProcessorRecordContext origin = forwarder.currentRecordContext();
+        if (inputTopic.equals(origin.topic())) {
+            admit(record.withHeaders(PipelineHeaders.withoutOwn(record.headers())), origin, RetryState.first(clock.millis()), null);
+        } else {
+            holdRetry(record, origin);
+        }
+    }
+
+    /** A record from a delay topic: held until due if its retry state is one the pipeline can have written. */
+    private void holdRetry(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
+        int expectedAttempt = attemptByDelayTopic.get(origin.topic());
+        String invalid;
+        RetryState state = null;
+        try {
+            state = RetryState.read(record.headers());
+            invalid = parts.retryPolicy().invalidRetryState(state, expectedAttempt, clock.millis(), CLOCK_SKEW);
+        } catch (RetryState.InvalidRetryStateException e) {
+            invalid = e.getMessage();
+        }
+        if (invalid != null) {
+            emit(parts.router().drop(record, origin, DropReason.INVALID_RETRY_STATE, invalid, expectedAttempt - 1,
+                    PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID)));
+            return;
+        }
+        timers.hold(record, state, origin.offset(), this::admitRetry);
+    }
+
+    private void admitRetry(RetryTimers.Released released) {
+        admit(released.record(), forwarder.currentRecordContext(), released.state(), released.timerKey());
+    }
+
+    /** Decodes, checks the deadline, waits (bounded) for a window slot and starts the call. */
+    private void admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey) {
         WorkRequest request;
         try {
-            request = decode(record, origin);
-        } catch (Undecodable undecodable) {
-            emit(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), 0, null));
+            request = decoder.decode(record, origin.topic());
+        } catch (RequestDecoder.Undecodable undecodable) {
+            emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), state.attempt() - 1, null),
+                    timerKey);
             return;
         }
-        Clock clock = parts.clock();
-        int attempt = (int) PipelineHeaders.getLong(record.headers(), PipelineHeaders.ATTEMPT, 1);
         Instant deadline = parts.retryPolicy().deadlineOf(request.getDeadline(), request.getCreatedAt());
         if (deadline != null && !clock.instant().isBefore(deadline)) {
-            emit(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + deadline + " passed before attempt "
-                    + attempt, attempt - 1, request.getRequestId()));
+            emitOutcome(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + deadline
+                    + " passed before attempt " + state.attempt(), state.attempt() - 1, request.getRequestId()), timerKey);
             return;
         }
-        Duration previousDelay = Duration.ofMillis(PipelineHeaders.getLong(record.headers(), PipelineHeaders.RETRY_DELAY_MS, 0));
         admission.acquire(this::forwardFinished);
         held++;
-        Call answeredAtOnce = dispatcher.dispatch(new Call(request, record, origin, attempt, previousDelay, deadline, clock.millis(), null));
+        Call answeredAtOnce = dispatcher.dispatch(new Call(request, record, origin, state, deadline, clock.millis(), timerKey, null));
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
-        }
-    }
-
-    /** Decodes the value; throws {@link Undecodable} for bytes that will never decode. */
-    private WorkRequest decode(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
-        if (record.value() == null || record.value().length == 0) {
-            throw new Undecodable("empty value");
-        }
-        if (record.value().length > parts.maxValueBytes()) {
-            throw new Undecodable("value of " + record.value().length + " bytes exceeds " + parts.maxValueBytes());
-        }
-        WorkRequest request = deserializeWaitingOutRegistryTrouble(record, origin);
-        if (request == null) {
-            throw new Undecodable("value decoded to null");
-        }
-        return request;
-    }
-
-    /**
-     * A registry that is down or failing says nothing about the record, so the record must not be dropped for it: retry
-     * with jittered, doubling waits within the stream thread's blocking bound, then fail the thread (Kafka Streams
-     * replaces it and the uncommitted record is read again) instead of losing a valid request.
-     */
-    private WorkRequest deserializeWaitingOutRegistryTrouble(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
-        long deadline = System.nanoTime() + parts.maxBlock().toNanos();
-        long waitMs = 50;
-        while (true) {
-            try {
-                return parts.requestDeserializer().deserialize(origin.topic(), record.headers(), record.value());
-            } catch (SerdeException e) {
-                if (!e.retriable()) {
-                    throw new Undecodable(FailureClassifier.describe(e));
-                }
-                long jittered = (long) (waitMs * (0.5 + random.nextDouble()));
-                if (System.nanoTime() + jittered * 1_000_000 > deadline) {
-                    throw new StreamsException("schema registry unavailable for " + parts.maxBlock().toMillis()
-                            + " ms while decoding " + origin.topic() + "-" + origin.partition() + "@" + origin.offset() + ": " + e.getMessage(), e);
-                }
-                sleep(jittered);
-                waitMs = Math.min(waitMs * 2, 2000);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StreamsException("interrupted while waiting for the schema registry", e);
-        }
-    }
-
-    /** Bytes that will never decode into a request, whatever is retried. */
-    private static final class Undecodable extends RuntimeException {
-        Undecodable(String reason) {
-            super(reason, null, false, false);
         }
     }
 
@@ -165,9 +170,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private void onTick() {
         forwardFinished();
-        boolean quiet = processed == processedAtLastTick && held == 0 && parts.window().inFlight() == 0;
+        boolean quiet = processed == processedAtLastTick && held == 0 && parts.instance().window().inFlight() == 0;
         processedAtLastTick = processed;
-        if (quiet && forwardedSinceCommit && parts.clock().millis() - lastCommitMillis >= CAUGHT_UP_COMMIT_SPACING.toMillis()) {
+        if (quiet && forwardedSinceCommit && clock.millis() - lastCommitMillis >= CAUGHT_UP_COMMIT_SPACING.toMillis()) {
             context.commit();
         }
     }
@@ -201,23 +206,35 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void drainBeforeCommit() {
-        long deadline = System.nanoTime() + parts.maxBlock().toNanos();
+        Duration maxBlock = parts.config().maxBlock();
+        long deadline = System.nanoTime() + maxBlock.toNanos();
         forwardFinished();
         while (held > 0) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                throw new IllegalStateException(held + " call(s) still in flight " + parts.maxBlock().toMillis()
+                throw new IllegalStateException(held + " call(s) still in flight " + maxBlock.toMillis()
                         + " ms into the pre-commit drain although every call times out after pipeline.handler.timeout");
             }
             awaitFinished(remaining);
         }
+        if (timers != null) {
+            timers.beforeCommit();
+        }
         forwardedSinceCommit = false;
-        lastCommitMillis = parts.clock().millis();
+        lastCommitMillis = clock.millis();
     }
 
     private void forward(Call call) {
         held--;
-        emit(parts.router().route(call, random));
+        emitOutcome(parts.router().route(call, random), call.timerKey());
+    }
+
+    /** Emits an outcome; a released retry's timer entry is then due for deletion at the next commit. */
+    private void emitOutcome(Routed routed, Bytes timerKey) {
+        emit(routed);
+        if (timerKey != null && timers.routed(timerKey)) {
+            context.commit();
+        }
     }
 
     private void emit(Routed routed) {
@@ -231,8 +248,14 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.cancel();
+        if (forwardTimer != null) {
+            forwardTimer.cancel();
+        }
+        if (releaseTimer != null) {
+            releaseTimer.cancel();
+        }
+        if (timers != null) {
+            timers.close();
         }
         // A clean close has drained already (Streams commits before closing a task). After an unclean close the
         // remaining calls release their window slots as they finish and their outcomes are discarded: their records

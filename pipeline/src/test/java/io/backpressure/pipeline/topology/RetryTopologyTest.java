@@ -8,6 +8,7 @@ import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.pipeline.retry.RetryBudget;
+import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.pipeline.testing.MutableClock;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -183,5 +186,111 @@ class RetryTopologyTest {
         send("stale", null);
         assertEquals(0, handler.calls.size());
         assertEquals("DEADLINE_EXCEEDED", PipelineHeaders.get(dropped.readRecord().headers(), PipelineHeaders.DROP_REASON));
+    }
+
+    private void sendWithHeaders(String id, Headers headers) {
+        WorkRequest request = WorkRequest.newBuilder().setRequestId(id).setKey("k")
+                .setPayload(ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8))).setCreatedAt(T0).build();
+        input.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), requestSerializer.serialize("work-requests", request),
+                headers));
+    }
+
+    @Test
+    void inputRecordCarryingAForgedAttemptGetsAllItsAttempts() {
+        TestHandler handler = failing();
+        start(handler);
+        sendWithHeaders("forged", headers(PipelineHeaders.ATTEMPT, "3", PipelineHeaders.DUE_AT, Long.toString(Long.MAX_VALUE)));
+        for (int i = 0; i < 3; i++) {
+            advance(Duration.ofSeconds(10));
+        }
+        assertEquals(3, handler.calls.size(), "every allowed attempt, whatever the input record claimed");
+        TestRecord<byte[], byte[]> drop = dropped.readRecord();
+        assertEquals("RETRIES_EXHAUSTED", PipelineHeaders.get(drop.headers(), PipelineHeaders.DROP_REASON));
+        assertEquals("3", PipelineHeaders.get(drop.headers(), PipelineHeaders.ATTEMPTS));
+    }
+
+    @Test
+    void inputRecordWithAnAttemptOfZeroNegativeOrHugeIsAFirstAttempt() {
+        start(TestHandler.always(Outcome.success(new byte[0])));
+        for (String attempt : List.of("0", "-1", "99", "x")) {
+            sendWithHeaders("a" + attempt, headers(PipelineHeaders.ATTEMPT, attempt));
+        }
+        AvroDeserializer<WorkResult> d = new AvroDeserializer<>();
+        d.configure(Map.of("schema.registry.url", registry, "specific.avro.reader", true), false);
+        List<TestRecord<byte[], byte[]>> out = results.readRecordsToList();
+        assertEquals(4, out.size());
+        for (TestRecord<byte[], byte[]> r : out) {
+            assertEquals(1, d.deserialize("work-results", r.value()).getAttempts());
+        }
+        assertTrue(dropped.isEmpty());
+    }
+
+    @Test
+    void delayRecordWithRetryStateThePipelineCannotHaveWrittenIsDroppedAndItsNeighboursAreRetried() {
+        TestHandler handler = TestHandler.always(Outcome.success(new byte[0]));
+        start(handler);
+        long t0 = T0.toEpochMilli();
+        TestInputTopic<byte[], byte[]> delay1In = driver.createInputTopic("work-requests-retry-1", new ByteArraySerializer(),
+                new ByteArraySerializer());
+        TestInputTopic<byte[], byte[]> delay2In = driver.createInputTopic("work-requests-retry-2", new ByteArraySerializer(),
+                new ByteArraySerializer());
+        delay1In.pipeInput(retryRecord("good-1", state(2, t0, 1000, t0 + 1000)));
+        delay1In.pipeInput(retryRecord("skips-ahead", state(3, t0, 1000, t0 + 1000)));
+        delay2In.pipeInput(retryRecord("over-limit", state(5, t0, 1000, t0 + 1000)));
+        delay1In.pipeInput(retryRecord("a-year-ahead", state(2, t0, 1000, t0 + Duration.ofDays(365).toMillis())));
+        Headers malformed = state(2, t0, 1000, t0 + 1000);
+        PipelineHeaders.put(malformed, PipelineHeaders.DUE_AT, "soon");
+        delay1In.pipeInput(retryRecord("malformed", malformed));
+        Headers missing = state(2, t0, 1000, t0 + 1000);
+        missing.remove(PipelineHeaders.FIRST_ATTEMPT_AT);
+        delay1In.pipeInput(retryRecord("missing", missing));
+        delay1In.pipeInput(retryRecord("good-2", state(2, t0, 1000, t0 + 1000)));
+        advance(Duration.ofSeconds(2));
+
+        assertEquals(List.of("good-1", "good-2"), handler.calls);
+        Map<String, String> reasons = new java.util.TreeMap<>();
+        for (TestRecord<byte[], byte[]> drop : dropped.readRecordsToList()) {
+            assertEquals("INVALID_RETRY_STATE", PipelineHeaders.get(drop.headers(), PipelineHeaders.DROP_REASON));
+            reasons.put(PipelineHeaders.get(drop.headers(), PipelineHeaders.REQUEST_ID), PipelineHeaders.get(drop.headers(),
+                    PipelineHeaders.LAST_ERROR));
+        }
+        assertEquals("attempt 3 on the delay topic of attempt 2", reasons.get("skips-ahead"));
+        assertEquals("attempt 5 on the delay topic of attempt 3", reasons.get("over-limit"));
+        assertTrue(reasons.get("a-year-ahead").startsWith("due time 2027-01-01T00:00:00Z is further ahead"), reasons.get("a-year-ahead"));
+        assertEquals("header pipeline.due.at is not a number: 'soon'", reasons.get("malformed"));
+        assertEquals("header pipeline.first.attempt.at is missing", reasons.get("missing"));
+        assertEquals(5, reasons.size());
+        assertEquals(2, results.readRecordsToList().size());
+    }
+
+    @Test
+    void retryAfterFarInTheFutureWaitsNoLongerThanItsCap() {
+        TestHandler handler = TestHandler.always(new Outcome.RetryableFailure("HTTP 429", Duration.ofSeconds(99_999_999)));
+        start(handler, "pipeline.retry.retry-after-cap", "30s");
+        send("throttled", null);
+        assertEquals(T0.plusSeconds(30), dueOf(delay1.readRecord()));
+        advance(Duration.ofSeconds(31));
+        assertEquals(2, handler.calls.size(), "the retry ran once its capped wait was over");
+    }
+
+    private Headers state(int attempt, long firstAttemptAt, long delay, long dueAt) {
+        Headers headers = new RecordHeaders();
+        new RetryState(attempt, firstAttemptAt, delay, dueAt).writeTo(headers);
+        return headers;
+    }
+
+    private TestRecord<byte[], byte[]> retryRecord(String id, Headers headers) {
+        PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, id);
+        WorkRequest request = WorkRequest.newBuilder().setRequestId(id).setKey("k")
+                .setPayload(ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8))).setCreatedAt(T0).build();
+        return new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), requestSerializer.serialize("work-requests", request), headers);
+    }
+
+    private static Headers headers(String... namesAndValues) {
+        Headers headers = new RecordHeaders();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            PipelineHeaders.put(headers, namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return headers;
     }
 }

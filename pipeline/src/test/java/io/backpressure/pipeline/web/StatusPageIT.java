@@ -36,8 +36,12 @@ class StatusPageIT {
     @Test
     void pageLoadsWithoutConsoleErrorsDrawsChartsAndShowsTheMetricsNumbers() throws Exception {
         if (!Files.isExecutable(CHROMIUM)) {
-            Assumptions.assumeTrue(System.getenv("CI") == null, "chromium missing");
-            throw new AssertionError("CI must install Debian's chromium for this test (see .ci/run)");
+            String message = "needs Debian's chromium at " + CHROMIUM + ": install it with apt-get install chromium";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError("CI must install it (see .ci/run): " + message);
+            }
+            System.out.println("StatusPageIT skipped: " + message);
+            Assumptions.abort(message);
         }
         int port = Ports.ephemeral();
         PipelineConfig config = ItConfig.forTest("page").set("pipeline.http.port", Integer.toString(port))

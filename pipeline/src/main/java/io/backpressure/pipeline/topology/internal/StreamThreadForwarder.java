@@ -5,6 +5,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.processor.internals.RecordCollector;
 
 /**
  * Forwards a finished call's records on the stream thread from wherever the processor happens to be: inside
@@ -19,7 +20,7 @@ public final class StreamThreadForwarder<K, V> {
     @SuppressWarnings("unchecked")
     public StreamThreadForwarder(ProcessorContext<K, V> context) {
         if (!(context instanceof InternalProcessorContext)) {
-            throw new IllegalStateException("the pipeline needs Kafka Streams' own ProcessorContext (Kafka 4.1.1), got "
+            throw new IllegalStateException("the pipeline needs Kafka Streams' own ProcessorContext (Kafka 4.4.0), got "
                     + context.getClass().getName());
         }
         this.context = (InternalProcessorContext<K, V>) context;
@@ -32,6 +33,19 @@ public final class StreamThreadForwarder<K, V> {
     /** The context of the record being processed now; kept with each call so its outcome is forwarded under it. */
     public ProcessorRecordContext currentRecordContext() {
         return context.recordContext();
+    }
+
+    /**
+     * Blocks until every record this task's producer has sent so far is acknowledged (Kafka Streams' own pre-commit
+     * flush). Used under at_least_once before deleting state whose outcome must be durable first; a failed send
+     * surfaces here as the task's exception.
+     */
+    public void flushProducer() {
+        if (!(context instanceof RecordCollector.Supplier supplier)) {
+            throw new IllegalStateException("the pipeline needs Kafka Streams' own ProcessorContext to flush its producer, got "
+                    + context.getClass().getName());
+        }
+        supplier.recordCollector().flush();
     }
 
     public void forward(Record<K, V> record, String childName, ProcessorRecordContext original) {
