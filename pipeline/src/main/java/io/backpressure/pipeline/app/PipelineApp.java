@@ -16,6 +16,7 @@ import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.topology.PipelineTopology;
 import io.backpressure.pipeline.web.StatusServer;
 import io.backpressure.pipeline.window.Window;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,11 +29,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,12 +90,12 @@ public final class PipelineApp implements AutoCloseable {
             LOG.info("Kafka Streams state {} -> {}", before, now);
             listeners.forEach(l -> l.onChange(now, before));
         });
-        // A failed stream thread (for example a schema registry outage outlasting the blocking bound) is replaced; its
-        // uncommitted records are read again, so nothing is lost and the app keeps running.
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed, replacing it: {}", e.getMessage());
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        // A failed stream thread (for example a schema registry outage outlasting the blocking bound) is replaced after a
+        // jittered wait; its uncommitted records are read again, so nothing is lost. A failure loop stops the instance.
+        Counter replacements = Counter.builder("pipeline.stream.thread.replacements")
+                .description("stream threads replaced after a failure").register(registry);
+        streams.setUncaughtExceptionHandler(new StreamThreadFailures(config.lifecycle(), Clock.systemUTC(),
+                new SplittableRandom(System.nanoTime()), duration -> Thread.sleep(duration.toMillis()), replacements::increment));
         new KafkaStreamsMetrics(streams).bindTo(registry);
         InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());

@@ -41,14 +41,20 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                     .map(entry -> Path.of(entry).toAbsolutePath().toString())
                     .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
             List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-Dpipeline.log.level=WARN", "-cp", classpath);
-            if (!Files.exists(logDir.resolve("meta.properties"))) {
+            boolean reused = Files.exists(logDir.resolve("meta.properties"));
+            if (!reused) {
                 format(dataDir, jvm, config);
             }
             List<String> args = new java.util.ArrayList<>(jvm);
             args.addAll(List.of("kafka.Kafka", config.toString()));
             ChildProcess child = ChildProcess.startJava("Kafka broker", args, dataDir.resolve("kafka.log"), dataDir, Map.of());
             KafkaBrokerProcess broker = new KafkaBrokerProcess(child, port);
-            broker.awaitReady(timeout);
+            try {
+                broker.awaitReady(timeout);
+            } catch (LocalStackException e) {
+                throw reused ? new LocalStackException(e.getMessage() + "; if " + logDir + " was written by another Kafka version"
+                        + ", reset the local stack by deleting " + dataDir) : e;
+            }
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

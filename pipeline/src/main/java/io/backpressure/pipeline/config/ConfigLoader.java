@@ -124,7 +124,11 @@ public final class ConfigLoader {
                 get("pipeline.http.host"),
                 integer("pipeline.http.port"),
                 duration("pipeline.lag.refresh-interval"));
-        return new PipelineConfig(kafka, topics, window, handler, retry, health, observability);
+        LifecycleSettings lifecycle = new LifecycleSettings(
+                integer("pipeline.stream-thread.max-replacements"),
+                duration("pipeline.stream-thread.replacement-window"),
+                duration("pipeline.shutdown.grace"));
+        return new PipelineConfig(kafka, topics, window, handler, retry, health, observability, lifecycle);
     }
 
     /** The effective values, for {@code pipeline config}. */

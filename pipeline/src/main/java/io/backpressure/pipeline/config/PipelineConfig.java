@@ -8,7 +8,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
 public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSettings window, HandlerSettings handler,
-                             RetrySettings retry, HealthSettings health, ObservabilitySettings observability) {
+                             RetrySettings retry, HealthSettings health, ObservabilitySettings observability,
+                             LifecycleSettings lifecycle) {
 
     /** Poll often so punctuators that forward finished calls fire on time (the Streams default is 100 ms). */
     static final String DEFAULT_POLL_MS = "10";

@@ -54,6 +54,11 @@ public record Setting(String name, String defaultValue, String description) {
                     "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
             new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),
             new Setting("pipeline.health.max-probe-interval", "30s", "longest wait between probes"),
+            new Setting("pipeline.stream-thread.max-replacements", "10",
+                    "stream-thread failures tolerated within the window below; one more stops the instance (0 = stop at the first)"),
+            new Setting("pipeline.stream-thread.replacement-window", "5m", "period over which stream-thread failures are counted"),
+            new Setting("pipeline.shutdown.grace", "25s",
+                    "longest graceful stop (SIGTERM): in-flight calls drain, then Kafka Streams closes; keep below the container's grace"),
             new Setting("pipeline.http.host", "127.0.0.1", "address of the metrics, health and status page server"),
             new Setting("pipeline.http.port", "9464", "port of that server; 0 = no server"),
             new Setting("pipeline.lag.refresh-interval", "5s", "how often the app measures its own lag for metrics (jittered)"));

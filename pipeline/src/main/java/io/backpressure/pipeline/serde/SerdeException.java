@@ -48,6 +48,16 @@ public abstract sealed class SerdeException extends SerializationException
         return kind;
     }
 
+    /**
+     * True when the record's own bytes are at fault (wrong magic byte, truncated, malformed, a schema id the registry
+     * says it does not hold, a writer schema that cannot be read): such a record is undecodable and is dropped. False
+     * when the registry is: unreachable, timing out, refusing credentials, answering from a wrong path or with
+     * something that is not JSON. That says nothing about the record, which must never be dropped for it.
+     */
+    public boolean causedByRecord() {
+        return kind != Kind.REGISTRY_UNAVAILABLE && kind != Kind.REGISTRY_ERROR;
+    }
+
     /** True if the same bytes may succeed later (the registry was down or overloaded), false if they never will. */
     public boolean retriable() {
         return false;

@@ -11,9 +11,10 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Turns a record's value into a request, or says why its bytes never will ({@link Undecodable}). A registry that is
- * down or failing says nothing about the record, so the record is never dropped for it: decoding is retried with
- * jittered, doubling waits within the stream thread's blocking bound, then the thread fails (it is replaced, and the
- * uncommitted record is read again) instead of losing a valid request.
+ * down or failing (unreachable, timing out, 401, 403, a 404 without Confluent's schema-not-found code, 408, 5xx, an
+ * answer that is not JSON) says nothing about the record, so the record is never dropped for it: decoding is retried
+ * with jittered, doubling waits within the stream thread's blocking bound, then the thread fails (it is replaced, and
+ * the uncommitted record is read again) instead of losing a valid request.
  */
 final class RequestDecoder {
     private final Deserializer<WorkRequest> deserializer;
@@ -50,7 +51,7 @@ final class RequestDecoder {
             try {
                 return deserializer.deserialize(topic, record.headers(), record.value());
             } catch (SerdeException e) {
-                if (!e.retriable()) {
+                if (e.causedByRecord()) {
                     throw new Undecodable(FailureClassifier.describe(e));
                 }
                 long jittered = (long) (waitMs * (0.5 + random.nextDouble()));

@@ -14,7 +14,9 @@ import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
 import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.testing.AppProcess;
+import io.backpressure.pipeline.broker.Ports;
 import io.backpressure.pipeline.testing.Await;
+import io.backpressure.pipeline.testing.Http;
 import io.backpressure.pipeline.testing.ItConfig;
 import io.backpressure.pipeline.testing.TopicReader;
 import io.backpressure.schemas.WorkResult;
@@ -71,9 +73,11 @@ class RetryIT {
     }
 
     /**
-     * Invariant 1 with retries: half of all calls fail, calls take 300 ms and retries wait 0.25-3 s, so at every kill
-     * retries wait in the timer store and released retries are in flight. The app is killed with SIGKILL three times
-     * and restarted; every request must end up in results or dropped, under both guarantees.
+     * Invariant 1 with retries: half of all calls fail, calls take 0-600 ms and retries wait 1-4 s (longer than a commit
+     * interval, so a released retry's delay-topic offset is long committed). Each kill waits
+     * until the instance has released retries and has them in flight while others still wait in the timer store, so
+     * a released retry whose outcome is not yet written is exactly what the SIGKILL interrupts. Three kills, then a last
+     * instance runs to the end; every request must end up in results or dropped, under both guarantees.
      */
     @ParameterizedTest
     @ValueSource(strings = {"at_least_once", "exactly_once_v2"})
@@ -82,33 +86,39 @@ class RetryIT {
                 .set("pipeline.processing-guarantee", guarantee)
                 .set("pipeline.handler.simulated.failure-rate", "0.5")
                 .set("pipeline.handler.simulated.latency", "300ms")
-                .set("pipeline.handler.simulated.distribution", "fixed")
-                .set("pipeline.retry.max-attempts", "6")
+                .set("pipeline.handler.simulated.distribution", "uniform")
+                .set("pipeline.retry.max-attempts", "5")
                 .set("pipeline.retry.backoff", "equal-jitter")
-                .set("pipeline.retry.base", "250ms")
-                .set("pipeline.retry.cap", "3s")
+                .set("pipeline.retry.base", "1s")
+                .set("pipeline.retry.cap", "4s")
                 .set("pipeline.retry.budget.tokens", "0")
                 .set("pipeline.health.pause-after-failures", "0")
                 .set("kafka.commit.interval.ms", "200")
                 .set("kafka.session.timeout.ms", "6000");
         PipelineConfig config = loader.load();
-        int count = 3000;
+        int count = 6000;
         ProduceSpec spec = new ProduceSpec(count, 0, 300, 10, null, "rc");
         ItConfig.createTopics(config);
         new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), config.topics().input(),
                 Clock.systemUTC()).produce(spec, n -> { });
         try (OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
                 config.topics().results(), config.topics().dropped(), id -> id.startsWith("rc-"), true)) {
-            long doneAtKill = 0;
             for (int run = 1; run <= 3; run++) {
-                AppProcess app = AppProcess.start(loader, "retry-crash-" + guarantee + "-" + run);
-                long target = doneAtKill + 300;
-                Await.until("300 more outcomes before kill " + run, Duration.ofSeconds(90),
-                        () -> reader.poll(Duration.ofMillis(100)).results() >= target, app::log);
+                int port = Ports.ephemeral();
+                AppProcess app = AppProcess.start(loader.set("pipeline.http.port", Integer.toString(port)),
+                        "retry-crash-" + guarantee + "-" + run);
+                String metrics = "http://127.0.0.1:" + port + "/metrics";
+                Await.until("released retries in flight and more waiting before kill " + run, Duration.ofSeconds(90), () -> {
+                    reader.poll(Duration.ofMillis(50));
+                    String m = scrape(metrics);
+                    return Http.sample(m, "pipeline_retries_released") >= 300 && Http.sample(m, "pipeline_window_in_flight") >= 100
+                            && Http.sample(m, "pipeline_retry_pending") >= 50;
+                }, app::log);
                 app.kill();
-                doneAtKill = reader.poll(Duration.ofMillis(200)).results();
-                assertTrue(reader.tally().summarize(count, spec::requestId).missing() > 0, "kill " + run + " came after the end of the run");
+                assertTrue(reader.poll(Duration.ofMillis(200)).summarize(count, spec::requestId).missing() > 0,
+                        "kill " + run + " came after the end of the run");
             }
+            loader.set("pipeline.http.port", "0");
             try (AppProcess last = AppProcess.start(loader, "retry-crash-" + guarantee + "-last")) {
                 Await.until("every request accounted for", Duration.ofSeconds(120), () -> {
                     Tally t = reader.poll(Duration.ofMillis(200));
@@ -123,6 +133,15 @@ class RetryIT {
                 assertEquals(0, summary.duplicates(), summary.line());
                 assertNoResultBeforeItsRetryWasDue(config);
             }
+        }
+    }
+
+    /** The exposition, or an empty one while the app's server is not up yet. */
+    private static String scrape(String url) {
+        try {
+            return Http.get(url).body();
+        } catch (AssertionError notUpYet) {
+            return "";
         }
     }
 

@@ -200,6 +200,35 @@ class HttpSchemaRegistryTest {
         assertFalse(e.getMessage().contains("\n"), "one line");
     }
 
+    @Test
+    void everyRegistryFailureIsTheRegistrysFaultAndOnlySchemaNotFoundIsTheRecords() {
+        Map<String, FakeRegistryServer.Response> answers = Map.of(
+                "401", new FakeRegistryServer.Response(401, "{\"error_code\": 40101, \"message\": \"Unauthorized\"}"),
+                "403", new FakeRegistryServer.Response(403, "{\"error_code\": 40301, \"message\": \"Forbidden\"}"),
+                "404 without error code", new FakeRegistryServer.Response(404, "<html>Not Found</html>"),
+                "404 subject not found", new FakeRegistryServer.Response(404, "{\"error_code\": 40401, \"message\": \"Subject\"}"),
+                "408", new FakeRegistryServer.Response(408, "{\"error_code\": 408, \"message\": \"Request Timeout\"}"),
+                "500", new FakeRegistryServer.Response(500, "{\"error_code\": 50001, \"message\": \"store error\"}"),
+                "200 not JSON", new FakeRegistryServer.Response(200, "<html>login page</html>"));
+        for (Map.Entry<String, FakeRegistryServer.Response> answer : answers.entrySet()) {
+            String url = start(r -> answer.getValue());
+            SerdeException e = assertThrows(SerdeException.class,
+                    () -> SerdeFixtures.deserializer(settings(url)).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 77, 2}));
+            assertEquals(SerdeException.Kind.REGISTRY_ERROR, e.kind(), answer.getKey() + ": " + e.getMessage());
+            assertFalse(e.causedByRecord(), answer.getKey() + " must not make the record undecodable: " + e.getMessage());
+            server.close();
+        }
+        String url = start(r -> new FakeRegistryServer.Response(404, "{\"error_code\": 40403, \"message\": \"Schema not found\"}"));
+        SerdeException notFound = assertThrows(SerdeException.class,
+                () -> SerdeFixtures.deserializer(settings(url)).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 77, 2}));
+        assertTrue(notFound.causedByRecord(), notFound.getMessage());
+        String dead = "http://127.0.0.1:" + Ports.ephemeral() + BASE;
+        SerdeException unreachable = assertThrows(SerdeException.class,
+                () -> SerdeFixtures.deserializer(settings(dead)).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 78, 2}));
+        assertEquals(SerdeException.Kind.REGISTRY_UNAVAILABLE, unreachable.kind());
+        assertFalse(unreachable.causedByRecord());
+    }
+
     private static byte[] withId(int id, byte[] bytes) {
         byte[] copy = bytes.clone();
         ByteBuffer.wrap(copy).putInt(1, id);

@@ -25,7 +25,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * Set {@code PIPELINE_IT_BOOTSTRAP} and {@code PIPELINE_IT_REGISTRY} instead to use a stack you started yourself.
  */
 public final class TestStack {
-    static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+    static final String KAFKA_IMAGE = "apache/kafka:4.4.0";
     static final String REGISTRY_IMAGE = "confluentinc/cp-schema-registry:7.9.2";
     private static TestStack instance;
 

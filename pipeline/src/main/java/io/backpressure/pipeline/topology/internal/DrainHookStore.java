@@ -8,7 +8,7 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * A store that holds nothing. It exists for one reason: Kafka Streams 4.1.1 calls {@link #flushCache()} on every
+ * A store that holds nothing. It exists for one reason: Kafka Streams 4.4.0 (as 4.1.1 before it) calls {@link #flushCache()} on every
  * caching store of a task in {@code prepareCommit}, before it flushes the producer and commits offsets. Blocking
  * there until the task's in-flight calls have finished and been forwarded is what makes an offset commit safe
  * with asynchronous calls: the committed offset never passes a request whose outcome has not been written.

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -43,11 +44,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  * upgrade changes any of it, this fails loudly and the hook must be revisited before the upgrade lands:
  * <ol>
  *   <li>a caching store's {@code flushCache()} is called before the task's offsets are committed;</li>
- *   <li>records forwarded from inside it, outside {@code process()}, reach the sink and are covered by that commit.</li>
+ *   <li>records forwarded from inside it, outside {@code process()}, reach the sink and are covered by that commit;</li>
+ *   <li>{@link StreamThreadForwarder#flushProducer()} from inside it returns only once those records are acknowledged
+ *       (the timer store deletes retries after it under at_least_once).</li>
  * </ol>
  * The processor holds every record back (as if its call were in flight) and forwards only from the hook.
  */
 class CommitOrderContractIT {
+    private static final String ON_UPGRADE = " -- ON A KAFKA UPGRADE check, in Kafka Streams' StreamTask#prepareCommit, that "
+            + "ProcessorStateManager#flushCache still calls CachedStateStore#flushCache before the record collector's flush and the"
+            + " offset commit, and that ProcessorContextImpl still implements RecordCollector.Supplier; then revisit"
+            + " topology/internal (DrainHookStore, StreamThreadForwarder) before the upgrade lands";
 
     @ParameterizedTest
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
@@ -61,7 +68,8 @@ class CommitOrderContractIT {
             List<long[]> hookCalls = new CopyOnWriteArrayList<>();
             Topology topology = new Topology();
             topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
-            topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), hookCalls), "in");
+            topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), new TopicPartition(out, 0),
+                    hookCalls), "in");
             topology.addStateStore(DrainHookStore.builder("hook"), "held");
             topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
 
@@ -81,14 +89,19 @@ class CommitOrderContractIT {
                 }
                 Await.until("offset 50 committed", Duration.ofSeconds(60), () -> committed(admin, id, new TopicPartition(in, 0)) == 50);
             }
-            assertFalse(hookCalls.isEmpty(), "flushCache was never called: the drain hook would never run");
+            assertFalse(hookCalls.isEmpty(), "flushCache was never called: the drain hook would never run" + ON_UPGRADE);
             for (long[] call : hookCalls) {
                 long heldUpTo = call[0];
                 long committedDuringHook = call[1];
                 assertTrue(committedDuringHook < heldUpTo, "offset " + committedDuringHook
-                        + " was already committed while the hook held records up to offset " + heldUpTo + ": the commit ran before flushCache");
+                        + " was already committed while the hook held records up to offset " + heldUpTo + ": the commit ran before flushCache"
+                        + ON_UPGRADE);
+                long forwardedSoFar = call[2];
+                long acknowledgedAfterFlush = call[3];
+                assertTrue(acknowledgedAfterFlush >= forwardedSoFar, "flushProducer() returned with " + acknowledgedAfterFlush + " of "
+                        + forwardedSoFar + " forwarded records in the sink topic" + ON_UPGRADE);
             }
-            assertEquals(50, readCommitted(bootstrap, out).size(), "every record forwarded from the hook reached the sink");
+            assertEquals(50, readCommitted(bootstrap, out).size(), "every record forwarded from the hook reached the sink" + ON_UPGRADE);
         }
     }
 
@@ -96,6 +109,15 @@ class CommitOrderContractIT {
         try {
             OffsetAndMetadata om = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(tp);
             return om == null ? -1 : om.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The end offset as a read_uncommitted consumer sees it: every acknowledged record, transactional or not. */
+    static long endOffset(Admin admin, TopicPartition tp) {
+        try {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(10, TimeUnit.SECONDS).offset();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -122,14 +144,17 @@ class CommitOrderContractIT {
         private final Admin admin;
         private final String group;
         private final TopicPartition partition;
+        private final TopicPartition sink;
         private final List<long[]> hookCalls;
         private final List<Object[]> held = new ArrayList<>();
         private StreamThreadForwarder<String, String> forwarder;
+        private long forwarded;
 
-        HoldingProcessor(Admin admin, String group, TopicPartition partition, List<long[]> hookCalls) {
+        HoldingProcessor(Admin admin, String group, TopicPartition partition, TopicPartition sink, List<long[]> hookCalls) {
             this.admin = admin;
             this.group = group;
             this.partition = partition;
+            this.sink = sink;
             this.hookCalls = hookCalls;
         }
 
@@ -151,11 +176,14 @@ class CommitOrderContractIT {
                 return;
             }
             long lastHeldOffset = ((ProcessorRecordContext) held.get(held.size() - 1)[1]).offset();
-            hookCalls.add(new long[] {lastHeldOffset + 1, committed(admin, group, partition)});
+            long committedNow = committed(admin, group, partition);
             for (Object[] h : held) {
                 forwarder.forward((Record<String, String>) h[0], "out", (ProcessorRecordContext) h[1]);
+                forwarded++;
             }
             held.clear();
+            forwarder.flushProducer();
+            hookCalls.add(new long[] {lastHeldOffset + 1, committedNow, forwarded, endOffset(admin, sink)});
         }
     }
 }
