@@ -11,6 +11,7 @@ import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.serde.AvroSerializer;
+import io.backpressure.pipeline.serde.DecoderLimits;
 import io.backpressure.pipeline.serde.SerdeException;
 import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.topology.PipelineTopology;
@@ -68,6 +69,10 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public static PipelineApp start(PipelineConfig config, RequestHandler handler) {
+        if (!DecoderLimits.apply(config.decode().maxValueBytes(), config.decode().maxCollectionItems())) {
+            LOG.warn("Avro's decoder limits were fixed before the pipeline started; to bound them, start the JVM with"
+                    + " -Dorg.apache.avro.limits.string.maxLength=... (and bytes.maxLength, collectionItems.maxLength)");
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
             TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }

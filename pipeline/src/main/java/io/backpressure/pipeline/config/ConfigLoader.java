@@ -128,7 +128,10 @@ public final class ConfigLoader {
                 integer("pipeline.stream-thread.max-replacements"),
                 duration("pipeline.stream-thread.replacement-window"),
                 duration("pipeline.shutdown.grace"));
-        return new PipelineConfig(kafka, topics, window, handler, retry, health, observability, lifecycle);
+        DecodeSettings decode = new DecodeSettings(
+                integer("pipeline.decode.max-value-bytes"),
+                integer("pipeline.decode.max-collection-items"));
+        return new PipelineConfig(kafka, topics, decode, window, handler, retry, health, observability, lifecycle);
     }
 
     /** The effective values, for {@code pipeline config}. */

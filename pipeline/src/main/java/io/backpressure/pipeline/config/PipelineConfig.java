@@ -7,7 +7,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
-public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, WindowSettings window, HandlerSettings handler,
+public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSettings decode, WindowSettings window, HandlerSettings handler,
                              RetrySettings retry, HealthSettings health, ObservabilitySettings observability,
                              LifecycleSettings lifecycle) {
 

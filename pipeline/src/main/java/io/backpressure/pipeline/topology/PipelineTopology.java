@@ -42,8 +42,6 @@ public final class PipelineTopology {
     static final String DELAY_SOURCE = "delay-source";
     /** Pending retries keyed by due time; persistent and changelogged so they survive a crash. */
     public static final String TIMER_STORE = "pipeline-retry-timers";
-    /** Larger values are dropped as undecodable before decoding is attempted. */
-    static final int MAX_VALUE_BYTES = 8 * 1024 * 1024;
 
     private PipelineTopology() {
     }

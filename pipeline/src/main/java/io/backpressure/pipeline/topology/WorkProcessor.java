@@ -83,7 +83,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), finished, instance.stats(),
                 instance.outcomeListener(), clock);
         admission = new Admission(window, maxBlock);
-        decoder = new RequestDecoder(parts.requestDeserializer(), PipelineTopology.MAX_VALUE_BYTES, maxBlock, random);
+        decoder = new RequestDecoder(parts.requestDeserializer(), parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(this::drainBeforeCommit);
