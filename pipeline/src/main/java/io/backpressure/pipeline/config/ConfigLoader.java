@@ -103,7 +103,8 @@ public final class ConfigLoader {
                         decimal("pipeline.handler.simulated.failure-rate"),
                         integer("pipeline.handler.simulated.concurrency"),
                         longValue("pipeline.handler.simulated.seed")),
-                get("pipeline.handler.http.url"));
+                get("pipeline.handler.http.url"),
+                integer("pipeline.handler.http.max-response-bytes"));
         RetrySettings retry = new RetrySettings(
                 integer("pipeline.retry.max-attempts"),
                 get("pipeline.retry.backoff"),

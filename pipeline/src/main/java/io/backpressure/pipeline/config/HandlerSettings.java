@@ -8,11 +8,13 @@ import java.time.Duration;
  * @param type          {@code simulated}, {@code http}, or the class name of a user handler
  * @param simulated     settings of the built-in simulated downstream
  * @param httpUrl       the URL the {@code http} handler posts each payload to
+ * @param httpMaxResponseBytes larger response bodies fail the call, non-retryably, instead of being read whole
  */
-public record HandlerSettings(String type, SimulatedDownstream simulated, String httpUrl) {
+public record HandlerSettings(String type, SimulatedDownstream simulated, String httpUrl, int httpMaxResponseBytes) {
 
     public HandlerSettings {
         Check.notBlank("pipeline.handler.type", type);
+        Check.atLeast("pipeline.handler.http.max-response-bytes", httpMaxResponseBytes, 1);
         if (type.equals("http") && (httpUrl == null || !(httpUrl.startsWith("http://") || httpUrl.startsWith("https://")))) {
             throw new IllegalStateException("pipeline.handler.type=http needs pipeline.handler.http.url (an http:// or https:// URL), was "
                     + httpUrl);

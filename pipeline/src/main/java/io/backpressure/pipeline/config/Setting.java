@@ -33,6 +33,8 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.handler.timeout", "5s", "per-attempt handler timeout; a timed-out call is a retryable failure"),
             new Setting("pipeline.handler.type", "simulated", "simulated, http, or the class name of your RequestHandler"),
             new Setting("pipeline.handler.http.url", "", "URL the http handler posts payloads to"),
+            new Setting("pipeline.handler.http.max-response-bytes", "1048576",
+                    "larger response bodies fail the call (non-retryable) instead of being read whole"),
             new Setting("pipeline.handler.simulated.latency", "5ms", "mean latency of the simulated downstream"),
             new Setting("pipeline.handler.simulated.distribution", "uniform", "fixed, uniform (0 to 2x mean) or exponential"),
             new Setting("pipeline.handler.simulated.failure-rate", "0.0", "share of simulated calls that fail (retryable)"),

@@ -12,7 +12,8 @@ public final class Handlers {
         String type = config.handler().type();
         return switch (type) {
             case "simulated" -> new SimulatedDownstream(config.handler().simulated());
-            case "http" -> new HttpHandler(config.handler().httpUrl(), config.window().handlerTimeout());
+            case "http" -> new HttpHandler(config.handler().httpUrl(), config.window().handlerTimeout(),
+                    config.handler().httpMaxResponseBytes());
             default -> byClassName(type, config);
         };
     }

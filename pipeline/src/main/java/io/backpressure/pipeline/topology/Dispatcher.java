@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  *
  * <p>Time-outs need no timer: every call of a task has the same timeout, so calls time out in the order they started,
  * and the stream thread expires the overdue head of that order whenever it looks at finished calls (which it does
- * while it waits, too). Whichever comes first, the answer or the expiry, settles the call; the other is ignored.
+ * while it waits, too). Whichever comes first, the answer or the expiry, settles the call; the other is ignored. An
+ * expired call's future is cancelled, so a handler that passes cancellation on (the HTTP handler does) releases its
+ * connection and the downstream's work.
  */
 final class Dispatcher {
     private static final Outcome NULL_OUTCOME = new Outcome.RetryableFailure("NullOutcome: handler completed with null");
@@ -66,7 +68,7 @@ final class Dispatcher {
         if (answer.isDone()) {
             return finish(call, outcomeOf(answer));
         }
-        Pending pending = new Pending(call, System.nanoTime() + timeout.toNanos());
+        Pending pending = new Pending(call, System.nanoTime() + timeout.toNanos(), answer);
         started.addLast(pending);
         answer.whenComplete((outcome, failure) -> {
             Call settled = pending.settle();
@@ -86,8 +88,10 @@ final class Dispatcher {
                 return;
             }
             started.pollFirst();
+            CompletableFuture<Outcome> answer = head.answer;
             Call settled = head.settle();
             if (settled != null) {
+                answer.cancel(true);
                 finished.add(finish(settled, timedOut));
             }
         }
@@ -125,11 +129,13 @@ final class Dispatcher {
     private static final class Pending {
         private final AtomicBoolean settled = new AtomicBoolean();
         private final long deadlineNanos;
+        private volatile CompletableFuture<Outcome> answer;
         private volatile Call call;
 
-        Pending(Call call, long deadlineNanos) {
+        Pending(Call call, long deadlineNanos, CompletableFuture<Outcome> answer) {
             this.call = call;
             this.deadlineNanos = deadlineNanos;
+            this.answer = answer;
         }
 
         boolean isSettled() {
@@ -142,6 +148,7 @@ final class Dispatcher {
             }
             Call c = call;
             call = null;
+            answer = null;
             return c;
         }
     }
