@@ -4,12 +4,14 @@ import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Handlers;
 import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.health.HealthGate;
+import io.backpressure.pipeline.health.Probe;
 import io.backpressure.pipeline.lag.LagMonitor;
 import io.backpressure.pipeline.metrics.InstanceMeters;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.serde.AvroSerdes;
 import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.pipeline.serde.DecoderLimits;
 import io.backpressure.pipeline.serde.SerdeException;
@@ -76,15 +78,18 @@ public final class PipelineApp implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
             TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.kafka().schemaRegistryUrl(), "specific.avro.reader", true);
+        Map<String, Object> serdeConfig = Map.of(AvroSerdes.SCHEMA_REGISTRY_URL, config.kafka().schemaRegistryUrl(),
+                AvroSerdes.SPECIFIC_AVRO_READER, true, AvroSerdes.REQUEST_TIMEOUT_MS, config.registryTimeout().toMillis());
         AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
         requests.configure(serdeConfig, false);
         AvroSerializer<WorkResult> results = new AvroSerializer<>();
         results.configure(serdeConfig, false);
         prepareResultSchema(results, config.topics().results());
         StreamsHolder holder = new StreamsHolder();
+        Probe probe = config.health().probeUrl().isEmpty() ? Probe.viaHandler(handler, Clock.systemUTC())
+                : Probe.url(config.health().probeUrl(), config.window().handlerTimeout());
         HealthGate health = new HealthGate(config.health().pauseAfterFailures(), config.health().probeInterval(),
-                config.health().maxProbeInterval(), handler, holder, Clock.systemUTC(), System.nanoTime());
+                config.health().maxProbeInterval(), probe, holder, System.nanoTime());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         InstanceState instance = InstanceState.of(config, health::record, registry);
         Topology topology = PipelineTopology.build(config, handler, instance, requests, results, Clock.systemUTC(), System.nanoTime());
@@ -192,15 +197,25 @@ public final class PipelineApp implements AutoCloseable {
         }
     }
 
-    /** Stops Kafka Streams (which drains and commits every task) and then the handler. */
+    /**
+     * A graceful stop, bounded by {@code pipeline.shutdown.grace}: Kafka Streams drains and commits every task, then
+     * the health probe, the lag monitor, the status server and the handler stop (the probe only now, so a paused
+     * instance is not resumed while it closes). Whatever could not finish in time is not lost: its records were not
+     * committed, so the next owner reads them again; retries still waiting stay in the timer store's changelog.
+     */
     @Override
     public void close() {
+        long waitingRetries = instance.stats().retryPending();
+        boolean closed = streams.close(config.lifecycle().shutdownGrace());
+        health.close();
+        lag.close();
         if (server != null) {
             server.close();
         }
-        lag.close();
-        health.close();
-        streams.close(Duration.ofSeconds(60));
         handler.close();
+        int inFlight = instance.window().inFlight();
+        LOG.info("stopped{}: {} call(s) still in flight (their requests will be read again), {} retries waiting in the timer store for the next start",
+                closed ? "" : " after the shutdown grace of " + config.lifecycle().shutdownGrace().toSeconds() + " s ran out", inFlight,
+                waitingRetries);
     }
 }

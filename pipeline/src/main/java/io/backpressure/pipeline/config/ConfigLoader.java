@@ -81,6 +81,7 @@ public final class ConfigLoader {
         KafkaSettings kafka = new KafkaSettings(
                 get("pipeline.bootstrap-servers"),
                 get("pipeline.schema-registry.url"),
+                get("pipeline.schema-registry.timeout").isEmpty() ? null : duration("pipeline.schema-registry.timeout"),
                 get("pipeline.application-id"),
                 ProcessingGuarantee.parse("pipeline.processing-guarantee", get("pipeline.processing-guarantee")),
                 get("pipeline.state-dir"),
@@ -120,7 +121,8 @@ public final class ConfigLoader {
         HealthSettings health = new HealthSettings(
                 integer("pipeline.health.pause-after-failures"),
                 duration("pipeline.health.probe-interval"),
-                duration("pipeline.health.max-probe-interval"));
+                duration("pipeline.health.max-probe-interval"),
+                get("pipeline.health.probe-url"));
         ObservabilitySettings observability = new ObservabilitySettings(
                 get("pipeline.http.host"),
                 integer("pipeline.http.port"),

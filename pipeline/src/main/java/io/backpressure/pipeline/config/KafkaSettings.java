@@ -5,11 +5,14 @@ import java.util.Map;
 /**
  * Where the pipeline connects and how Kafka Streams runs it.
  *
+ * @param registryTimeout  how long one schema registry request may take, per URL tried; null to derive it from the
+ *                         stream thread's blocking bound (see {@link PipelineConfig#registryTimeout()})
  * @param streamsOverrides any Kafka Streams or client property, given as {@code kafka.<name>} in the configuration
  */
 public record KafkaSettings(
         String bootstrapServers,
         String schemaRegistryUrl,
+        java.time.Duration registryTimeout,
         String applicationId,
         ProcessingGuarantee guarantee,
         String stateDir,
@@ -23,6 +26,9 @@ public record KafkaSettings(
             throw new IllegalArgumentException("pipeline.schema-registry.url must start with http://, https:// or mock://, was "
                     + schemaRegistryUrl);
         }
+        if (registryTimeout != null) {
+            Check.positive("pipeline.schema-registry.timeout", registryTimeout);
+        }
         Check.notBlank("pipeline.application-id", applicationId);
         if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("pipeline.application-id may contain only letters, digits, '.', '_' and '-', was "
@@ -30,5 +36,10 @@ public record KafkaSettings(
         }
         Check.notBlank("pipeline.state-dir", stateDir);
         streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+
+    /** Registry URLs a request may try in turn (the setting is comma-separated). */
+    public int registryUrlCount() {
+        return schemaRegistryUrl.split(",").length;
     }
 }

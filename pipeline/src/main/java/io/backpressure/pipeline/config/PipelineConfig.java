@@ -13,9 +13,59 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
 
     /** Poll often so punctuators that forward finished calls fire on time (the Streams default is 100 ms). */
     static final String DEFAULT_POLL_MS = "10";
+    static final Duration DEFAULT_MAX_REGISTRY_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Kafka's handlers that let Streams continue past a record that failed: each would lose that record silently. The
+     * pipeline routes a bad record to the dropped topic itself, so only Kafka's failing handlers are accepted.
+     */
+    private static final Map<String, String> FAILING_HANDLERS = Map.of(
+            "deserialization.exception.handler", "org.apache.kafka.streams.errors.LogAndFailExceptionHandler",
+            "default.deserialization.exception.handler", "org.apache.kafka.streams.errors.LogAndFailExceptionHandler",
+            "processing.exception.handler", "org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler",
+            "production.exception.handler", "org.apache.kafka.streams.errors.DefaultProductionExceptionHandler",
+            "default.production.exception.handler", "org.apache.kafka.streams.errors.DefaultProductionExceptionHandler");
 
     public PipelineConfig {
         checkWaitBounds(kafka, window);
+        refuseHandlersThatContinue(kafka);
+        checkRegistryFitsTheBlockingBound(kafka, window);
+    }
+
+    private static void refuseHandlersThatContinue(KafkaSettings kafka) {
+        FAILING_HANDLERS.forEach((name, failing) -> {
+            String value = kafka.streamsOverrides().get(name);
+            if (value != null && !value.strip().equals(failing)) {
+                throw new IllegalStateException("kafka." + name + "=" + value + " is refused: a handler that continues past a failed record"
+                        + " loses it; the pipeline sends bad records to the dropped topic itself (remove the setting, or set " + failing + ")");
+            }
+        });
+    }
+
+    /**
+     * How long one registry request may take: as set, or the stream thread's blocking bound shared among the registry
+     * URLs (at most {@link #DEFAULT_MAX_REGISTRY_TIMEOUT}), so decoding never blocks the thread past that bound.
+     */
+    public Duration registryTimeout() {
+        if (kafka.registryTimeout() != null) {
+            return kafka.registryTimeout();
+        }
+        Duration share = maxBlock(window).dividedBy(kafka.registryUrlCount());
+        return share.compareTo(DEFAULT_MAX_REGISTRY_TIMEOUT) > 0 ? DEFAULT_MAX_REGISTRY_TIMEOUT : share;
+    }
+
+    private static void checkRegistryFitsTheBlockingBound(KafkaSettings kafka, WindowSettings window) {
+        if (kafka.registryTimeout() == null) {
+            return;
+        }
+        Duration worst = kafka.registryTimeout().multipliedBy(kafka.registryUrlCount());
+        Duration maxBlock = maxBlock(window);
+        if (worst.compareTo(maxBlock) > 0) {
+            throw new IllegalStateException("pipeline.schema-registry.timeout=" + Durations.format(kafka.registryTimeout()) + " x "
+                    + kafka.registryUrlCount() + " registry URL(s) = " + worst.toMillis() + " ms, more than the stream thread may block ("
+                    + maxBlock.toMillis() + " ms, from pipeline.handler.timeout): lower pipeline.schema-registry.timeout or raise "
+                    + "pipeline.handler.timeout");
+        }
     }
 
     /**
@@ -66,11 +116,15 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
 
     /** The longest a stream thread may block waiting for the window: a timed-out call always frees a slot before it. */
     public Duration maxBlock() {
+        return maxBlock(window);
+    }
+
+    private static Duration maxBlock(WindowSettings window) {
         return window.handlerTimeout().plus(window.handlerTimeout().dividedBy(2)).plusSeconds(1);
     }
 
     private static void checkWaitBounds(KafkaSettings kafka, WindowSettings window) {
-        Duration maxBlock = window.handlerTimeout().plus(window.handlerTimeout().dividedBy(2)).plusSeconds(1);
+        Duration maxBlock = maxBlock(window);
         long maxPoll = longSetting(kafka, "max.poll.interval.ms", 300_000L);
         if (maxBlock.toMillis() > maxPoll / 2) {
             throw new IllegalStateException("pipeline.handler.timeout=" + Durations.format(window.handlerTimeout())

@@ -15,6 +15,9 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.bootstrap-servers", "127.0.0.1:9092", "Kafka bootstrap servers"),
             new Setting("pipeline.schema-registry.url", "http://127.0.0.1:8081/apis/ccompat/v7",
                     "Confluent-compatible schema registry URL (the local stack's registry by default)"),
+            new Setting("pipeline.schema-registry.timeout", "",
+                    "longest one registry request may take; times the number of registry URLs it must fit the stream thread's "
+                            + "blocking bound; empty = that bound divided by the URLs, at most 5s"),
             new Setting("pipeline.application-id", "backpressure-pipeline",
                     "Kafka Streams application id; also the consumer group whose lag is reported"),
             new Setting("pipeline.processing-guarantee", "at_least_once", "at_least_once or exactly_once_v2"),
@@ -59,6 +62,8 @@ public record Setting(String name, String defaultValue, String description) {
                     "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
             new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),
             new Setting("pipeline.health.max-probe-interval", "30s", "longest wait between probes"),
+            new Setting("pipeline.health.probe-url", "",
+                    "URL to GET as the probe (the downstream's health endpoint); empty = call the handler with an empty request"),
             new Setting("pipeline.stream-thread.max-replacements", "10",
                     "stream-thread failures tolerated within the window below; one more stops the instance (0 = stop at the first)"),
             new Setting("pipeline.stream-thread.replacement-window", "5m", "period over which stream-thread failures are counted"),

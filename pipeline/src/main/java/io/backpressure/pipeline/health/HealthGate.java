@@ -1,12 +1,7 @@
 package io.backpressure.pipeline.health;
 
 import io.backpressure.pipeline.handler.Outcome;
-import io.backpressure.pipeline.handler.RequestHandler;
-import io.backpressure.schemas.WorkRequest;
-import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches call outcomes. After {@code pauseAfter} retryable failures in a row (time-outs included) with no success
  * between them, it pauses the whole instance, so requests wait in Kafka instead of burning attempts against a
- * downstream that is down. While paused it probes the downstream with a synthetic request after a jittered interval
- * that doubles up to a maximum, and resumes on the first successful probe. Pausing and resuming are idempotent and
+ * downstream that is down. While paused it probes the downstream ({@link Probe}) after a jittered interval that
+ * doubles up to a maximum, and resumes on the first probe that finds it healthy. Pausing and resuming are idempotent and
  * logged once per transition; the hysteresis is that a pause needs a long run of failures, a resume a real success.
  */
 public final class HealthGate implements AutoCloseable {
@@ -36,9 +31,8 @@ public final class HealthGate implements AutoCloseable {
     private final int pauseAfter;
     private final Duration probeInterval;
     private final Duration maxProbeInterval;
-    private final RequestHandler handler;
+    private final Probe probe;
     private final Pausable target;
-    private final Clock clock;
     private final SplittableRandom random;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -46,14 +40,12 @@ public final class HealthGate implements AutoCloseable {
     private boolean paused;
     private Duration nextInterval;
 
-    public HealthGate(int pauseAfter, Duration probeInterval, Duration maxProbeInterval, RequestHandler handler, Pausable target,
-                      Clock clock, long seed) {
+    public HealthGate(int pauseAfter, Duration probeInterval, Duration maxProbeInterval, Probe probe, Pausable target, long seed) {
         this.pauseAfter = pauseAfter;
         this.probeInterval = probeInterval;
         this.maxProbeInterval = maxProbeInterval;
-        this.handler = handler;
+        this.probe = probe;
         this.target = target;
-        this.clock = clock;
         this.random = new SplittableRandom(seed);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pipeline-health-probe");
@@ -99,11 +91,9 @@ public final class HealthGate implements AutoCloseable {
 
     private void probe() {
         probes.incrementAndGet();
-        WorkRequest probe = WorkRequest.newBuilder().setRequestId("health-probe-" + probes.get()).setKey("health-probe")
-                .setPayload(ByteBuffer.allocate(0)).setCreatedAt(clock.instant()).setAttributes(Map.of("probe", "true")).build();
-        handler.handle(probe, 1).toCompletableFuture().orTimeout(maxProbeInterval.toMillis(), TimeUnit.MILLISECONDS)
+        probe.probe().toCompletableFuture().orTimeout(maxProbeInterval.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((outcome, failure) -> {
-                    if (failure == null && outcome instanceof Outcome.Success) {
+                    if (Probe.healthy(outcome, failure)) {
                         resume();
                     } else {
                         scheduleProbe();
@@ -117,7 +107,7 @@ public final class HealthGate implements AutoCloseable {
         }
         paused = false;
         consecutiveFailures.set(0);
-        LOG.info("downstream healthy again (probe succeeded): resuming consumption");
+        LOG.info("downstream healthy again (a probe found it up): resuming consumption");
         target.resume();
     }
 

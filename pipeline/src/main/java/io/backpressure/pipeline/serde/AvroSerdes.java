@@ -21,6 +21,12 @@ public final class AvroSerdes {
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password}, used when the source is {@code USER_INFO}. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    /**
+     * How long one registry request may take, connection included, in milliseconds (default 15000). This serde's own
+     * setting (Confluent's serde ignores it): a caller that must not block longer, such as a stream thread, sets it.
+     */
+    public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
     private AvroSerdes() {
     }

@@ -80,6 +80,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void exceptionHandlersThatContinuePastAFailedRecordAreRefusedByName() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ConfigLoader()
+                .set("kafka.deserialization.exception.handler", "org.apache.kafka.streams.errors.LogAndContinueExceptionHandler").load());
+        assertEquals("kafka.deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler is refused:"
+                + " a handler that continues past a failed record loses it; the pipeline sends bad records to the dropped topic itself"
+                + " (remove the setting, or set org.apache.kafka.streams.errors.LogAndFailExceptionHandler)", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> new ConfigLoader()
+                .set("kafka.processing.exception.handler", "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler").load());
+        assertThrows(IllegalStateException.class, () -> new ConfigLoader()
+                .set("kafka.default.production.exception.handler", "com.example.IgnoreEverything").load());
+        new ConfigLoader().set("kafka.production.exception.handler", "org.apache.kafka.streams.errors.DefaultProductionExceptionHandler").load();
+    }
+
+    @Test
+    void registryTimeoutTimesItsUrlsMustFitTheBlockingBound() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ConfigLoader()
+                .set("pipeline.schema-registry.url", "http://a:8081,http://b:8081,http://c:8081")
+                .set("pipeline.schema-registry.timeout", "3s").load());
+        assertEquals("pipeline.schema-registry.timeout=3s x 3 registry URL(s) = 9000 ms, more than the stream thread may block (8500 ms,"
+                + " from pipeline.handler.timeout): lower pipeline.schema-registry.timeout or raise pipeline.handler.timeout", e.getMessage());
+        PipelineConfig derived = new ConfigLoader().set("pipeline.schema-registry.url", "http://a:8081,http://b:8081,http://c:8081")
+                .set("pipeline.handler.timeout", "200ms").load();
+        assertEquals(Duration.ofMillis(1300).dividedBy(3), derived.registryTimeout(), "the blocking bound shared among the URLs");
+        assertEquals(Duration.ofSeconds(5), new ConfigLoader().load().registryTimeout(), "at most 5 s");
+    }
+
+    @Test
     void httpHandlerNeedsAUrl() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new ConfigLoader().set("pipeline.handler.type", "http").load());

@@ -34,9 +34,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     private static final String ACCEPT = CONTENT_TYPE + ", application/vnd.schemaregistry+json, application/json";
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    // Bounded so a stuck registry cannot hold a stream thread past max.poll.interval.ms.
+    // Bounded so a stuck registry cannot hold a stream thread past max.poll.interval.ms; each request has its own bound too.
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
     // One client for all serdes: each JDK client owns a selector thread. HTTP/1.1 because the default HTTP/2 upgrade
     // on plain http is refused or mishandled by some registries and proxies.
@@ -44,13 +43,15 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             .connectTimeout(CONNECT_TIMEOUT).build();
 
     private final List<Endpoint> endpoints;
+    private final Duration requestTimeout;
     private final AtomicInteger current = new AtomicInteger();
 
-    public HttpSchemaRegistry(List<Endpoint> endpoints) {
+    public HttpSchemaRegistry(List<Endpoint> endpoints, Duration requestTimeout) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one registry endpoint is needed");
         }
         this.endpoints = List.copyOf(endpoints);
+        this.requestTimeout = requestTimeout;
     }
 
     @Override
@@ -113,8 +114,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         throw new RegistryUnavailableException(endpoints.stream().map(Endpoint::toString).collect(Collectors.joining(", ")), lastFailure);
     }
 
-    private static HttpRequest request(Endpoint endpoint, String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(REQUEST_TIMEOUT).header("Accept", ACCEPT);
+    private HttpRequest request(Endpoint endpoint, String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.resolve(path)).timeout(requestTimeout).header("Accept", ACCEPT);
         if (endpoint.auth() != null) {
             request.header("Authorization", endpoint.auth().header());
         }

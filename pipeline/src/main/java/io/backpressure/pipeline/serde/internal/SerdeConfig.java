@@ -4,6 +4,7 @@ import io.backpressure.pipeline.serde.AvroSerdes;
 import io.backpressure.pipeline.serde.MockSchemaRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,9 +18,10 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * @param endpoints  registry URLs in the order to try them; empty when {@code mockScope} is set
  * @param mockScope  the scope of a {@code mock://} URL, or null
+ * @param requestTimeout how long one registry request may take
  */
 public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean autoRegisterSchemas, boolean useLatestVersion,
-                          boolean specificAvroReader) {
+                          boolean specificAvroReader, Duration requestTimeout) {
 
     private static final String SOURCE_URL = "URL";
     private static final String SOURCE_USER_INFO = "USER_INFO";
@@ -35,15 +37,16 @@ public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean au
         boolean autoRegister = bool(configs, AvroSerdes.AUTO_REGISTER_SCHEMAS, true);
         boolean useLatest = bool(configs, AvroSerdes.USE_LATEST_VERSION, false);
         boolean specific = bool(configs, AvroSerdes.SPECIFIC_AVRO_READER, false);
+        Duration timeout = Duration.ofMillis(positiveLong(configs, AvroSerdes.REQUEST_TIMEOUT_MS, AvroSerdes.DEFAULT_REQUEST_TIMEOUT_MS));
         if (urls.get(0).startsWith(MockSchemaRegistry.URL_PREFIX)) {
-            return new SerdeConfig(List.of(), mockScope(urls), autoRegister, useLatest, specific);
+            return new SerdeConfig(List.of(), mockScope(urls), autoRegister, useLatest, specific, timeout);
         }
         BasicAuth userInfoAuth = userInfoAuth(configs);
         List<Endpoint> endpoints = new ArrayList<>();
         for (String url : urls) {
             endpoints.add(endpoint(url, userInfoAuth));
         }
-        return new SerdeConfig(endpoints, null, autoRegister, useLatest, specific);
+        return new SerdeConfig(endpoints, null, autoRegister, useLatest, specific, timeout);
     }
 
     private static List<String> urls(Object raw) {
@@ -115,6 +118,22 @@ public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean au
                     "must be user:password when " + AvroSerdes.BASIC_AUTH_CREDENTIALS_SOURCE + " is USER_INFO");
         }
         return BasicAuth.fromUserInfo(userInfo.toString());
+    }
+
+    private static long positiveLong(Map<String, ?> configs, String name, long defaultValue) {
+        Object value = configs.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value.toString().trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(name, value, "must be a positive number of milliseconds");
     }
 
     private static boolean bool(Map<String, ?> configs, String name, boolean defaultValue) {
