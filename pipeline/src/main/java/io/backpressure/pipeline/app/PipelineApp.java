@@ -52,9 +52,12 @@ public final class PipelineApp implements AutoCloseable {
     private final LagMonitor lag;
     private final StatusServer server;
     private final List<KafkaStreams.StateListener> listeners;
+    private final StreamThreadFailures failures;
 
     private PipelineApp(PipelineConfig config, RequestHandler handler, InstanceState instance, KafkaStreams streams,
-                        HealthGate health, LagMonitor lag, StatusServer server, List<KafkaStreams.StateListener> listeners) {
+                        HealthGate health, LagMonitor lag, StatusServer server, List<KafkaStreams.StateListener> listeners,
+                        StreamThreadFailures failures) {
+        this.failures = failures;
         this.listeners = listeners;
         this.lag = lag;
         this.server = server;
@@ -104,8 +107,9 @@ public final class PipelineApp implements AutoCloseable {
         // jittered wait; its uncommitted records are read again, so nothing is lost. A failure loop stops the instance.
         Counter replacements = Counter.builder("pipeline.stream.thread.replacements")
                 .description("stream threads replaced after a failure").register(registry);
-        streams.setUncaughtExceptionHandler(new StreamThreadFailures(config.lifecycle(), Clock.systemUTC(),
-                new SplittableRandom(System.nanoTime()), duration -> Thread.sleep(duration.toMillis()), replacements::increment));
+        StreamThreadFailures failures = new StreamThreadFailures(config.lifecycle(), Clock.systemUTC(),
+                new SplittableRandom(System.nanoTime()), duration -> Thread.sleep(duration.toMillis()), replacements::increment);
+        streams.setUncaughtExceptionHandler(failures);
         new KafkaStreamsMetrics(streams).bindTo(registry);
         InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
@@ -122,7 +126,7 @@ public final class PipelineApp implements AutoCloseable {
         LOG.info("pipeline {} started: {} -> {} / {}, window {}, guarantee {}", config.kafka().applicationId(),
                 config.topics().input(), config.topics().results(), config.topics().dropped(), config.window().capacity(),
                 config.kafka().guarantee().streamsName());
-        return new PipelineApp(config, handler, instance, streams, health, lag, server, listeners);
+        return new PipelineApp(config, handler, instance, streams, health, lag, server, listeners, failures);
     }
 
     /**
@@ -168,6 +172,11 @@ public final class PipelineApp implements AutoCloseable {
     /** The port of the status server, or -1 when it is off. */
     public int httpPort() {
         return server == null ? -1 : server.port();
+    }
+
+    /** Why the instance stopped itself after stream-thread failures, or null while it has not. */
+    public String stopCause() {
+        return failures.stopCause();
     }
 
     public HealthGate health() {
