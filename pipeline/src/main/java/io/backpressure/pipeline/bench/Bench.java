@@ -7,7 +7,7 @@ import java.time.Duration;
 public final class Bench {
     /** The scenarios, named on the command line in lower case with dashes ({@code littles-law}). */
     public enum Scenario {
-        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD;
+        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD, CHAOS;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -27,6 +27,19 @@ public final class Bench {
     private Bench() {
     }
 
+    /**
+     * {@code bench chaos}: on a broker and a registry of its own under {@code dataDir}, since it stops and restarts them.
+     *
+     * @param guarantee at_least_once or exactly_once_v2
+     */
+    public static void chaos(String guarantee, Duration duration, long seed, java.nio.file.Path dataDir,
+                             java.util.Map<String, String> kafkaSettings, PrintWriter out) throws Exception {
+        out.printf("bench chaos on %d cores, Java %s%s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                kafkaSettings.isEmpty() ? "" : ", with " + kafkaSettings);
+        out.flush();
+        ChaosBench.run(guarantee, duration, seed, dataDir, kafkaSettings, out).print(out);
+    }
+
     /** @param kafkaSettings {@code kafka.*} settings applied to every app of the scenario (the scenario's own win) */
     public static void run(Scenario scenario, String bootstrapServers, String registryUrl, java.util.Map<String, String> kafkaSettings,
                            Long records, Duration duration, java.nio.file.Path csv, java.nio.file.Path svg, PrintWriter out) {
@@ -44,6 +57,7 @@ public final class Bench {
                 case RETRY_LATENESS -> RetryScenarios.lateness(env, duration);
                 case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
                 case OVERLOAD -> OverloadBench.run(env, csv, svg);
+                case CHAOS -> throw new IllegalArgumentException("chaos runs on a stack of its own: use Bench.chaos");
             };
         }
         result.print(out);

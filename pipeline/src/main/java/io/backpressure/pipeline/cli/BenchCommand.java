@@ -4,6 +4,7 @@ import io.backpressure.pipeline.bench.Bench;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.config.ProcessingGuarantee;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Run a benchmark on the local broker (started if needed); ends with a RESULT <json> line. "
-        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload. "
+        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, chaos "
+        + "(chaos starts a broker and registry of its own, which it stops and restarts). "
         + "Each scenario fixes its pipeline.* settings; --set kafka.<name>=<value> tunes Kafka Streams and its clients. "
         + "The topics a run creates are deleted when it ends.")
 final class BenchCommand implements Callable<Integer> {
@@ -29,14 +31,21 @@ final class BenchCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "overhead, littles-law, pc-workload, backlog-memory, "
-            + "retry-lateness, retry-amplification or overload")
+            + "retry-lateness, retry-amplification, overload or chaos")
     String scenario;
 
     @Option(names = "--records", description = "records to use (default depends on the scenario)")
     Long records;
 
-    @Option(names = "--duration", defaultValue = "30s", description = "how long time-bound scenarios run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", description = "how long time-bound scenarios run (default: 30s; chaos: 3m)")
     String duration;
+
+    @Option(names = "--guarantee", defaultValue = "at_least_once",
+            description = "chaos: at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
+    String guarantee;
+
+    @Option(names = "--seed", defaultValue = "1", description = "chaos: seed of the fault order and the downstream (default: ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "overload: write the per-second series as CSV")
     Path csv;
@@ -62,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Bench.Scenario chosen = Bench.Scenario.parse(scenario);
         ConfigLoader loader = options.loader();
         PipelineConfig config = loader.load();
@@ -78,6 +87,11 @@ final class BenchCommand implements Callable<Integer> {
             }
         });
         PrintWriter out = spec.commandLine().getOut();
+        if (chosen == Bench.Scenario.CHAOS) {
+            ProcessingGuarantee.parse("--guarantee", guarantee);
+            Bench.chaos(guarantee, Durations.parse("--duration", duration == null ? "3m" : duration), seed, dataDir, kafkaSettings, out);
+            return 0;
+        }
         List<String> unused = changedPipelineSettings(loader);
         if (!unused.isEmpty()) {
             out.printf("note: each scenario fixes its own pipeline.* settings, so these from --config or the environment are not used: %s%n",
@@ -85,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> {
             Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), kafkaSettings, records,
-                    Durations.parse("--duration", duration), csv, svg, out);
+                    Durations.parse("--duration", duration == null ? "30s" : duration), csv, svg, out);
             return 0;
         });
     }

@@ -9,7 +9,8 @@ import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
-import io.backpressure.pipeline.testing.AppProcess;
+import io.backpressure.pipeline.bench.AppJvm;
+import io.backpressure.pipeline.testing.AppLogs;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.ItConfig;
 import java.time.Clock;
@@ -44,14 +45,14 @@ class CrashSafetyIT {
                 Clock.systemUTC()).produce(spec, n -> { });
         try (OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
                 config.topics().results(), config.topics().dropped(), id -> id.startsWith("crash-"), true)) {
-            AppProcess first = AppProcess.start(loader, "crash-" + guarantee + "-first");
+            AppJvm first = AppJvm.start(loader, AppLogs.of("crash-" + guarantee + "-first"));
             Await.until("the first instance to finish 3,000 requests", Duration.ofSeconds(90),
                     () -> reader.poll(Duration.ofMillis(100)).results() >= 3000, first::log);
             first.kill();
             long beforeRestart = reader.poll(Duration.ofMillis(500)).results();
             assertTrue(beforeRestart < COUNT, "the crash must happen mid-run, but all " + COUNT + " were already done");
 
-            try (AppProcess second = AppProcess.start(loader, "crash-" + guarantee + "-second")) {
+            try (AppJvm second = AppJvm.start(loader, AppLogs.of("crash-" + guarantee + "-second"))) {
                 Await.until("every request accounted for after the restart", Duration.ofSeconds(120), () -> {
                     Tally t = reader.poll(Duration.ofMillis(200));
                     return t.summarize(COUNT, spec::requestId).missing() == 0;

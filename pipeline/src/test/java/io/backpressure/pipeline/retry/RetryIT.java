@@ -13,7 +13,8 @@ import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
 import io.backpressure.pipeline.serde.AvroDeserializer;
-import io.backpressure.pipeline.testing.AppProcess;
+import io.backpressure.pipeline.bench.AppJvm;
+import io.backpressure.pipeline.testing.AppLogs;
 import io.backpressure.pipeline.broker.Ports;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.Http;
@@ -105,8 +106,8 @@ class RetryIT {
                 config.topics().results(), config.topics().dropped(), id -> id.startsWith("rc-"), true)) {
             for (int run = 1; run <= 3; run++) {
                 int port = Ports.ephemeral();
-                AppProcess app = AppProcess.start(loader.set("pipeline.http.port", Integer.toString(port)),
-                        "retry-crash-" + guarantee + "-" + run);
+                AppJvm app = AppJvm.start(loader.set("pipeline.http.port", Integer.toString(port)),
+                        AppLogs.of("retry-crash-" + guarantee + "-" + run));
                 String metrics = "http://127.0.0.1:" + port + "/metrics";
                 Await.until("released retries in flight and more waiting before kill " + run, Duration.ofSeconds(90), () -> {
                     reader.poll(Duration.ofMillis(50));
@@ -119,7 +120,7 @@ class RetryIT {
                         "kill " + run + " came after the end of the run");
             }
             loader.set("pipeline.http.port", "0");
-            try (AppProcess last = AppProcess.start(loader, "retry-crash-" + guarantee + "-last")) {
+            try (AppJvm last = AppJvm.start(loader, AppLogs.of("retry-crash-" + guarantee + "-last"))) {
                 Await.until("every request accounted for", Duration.ofSeconds(120), () -> {
                     Tally t = reader.poll(Duration.ofMillis(200));
                     return t.summarize(count, spec::requestId).missing() == 0;

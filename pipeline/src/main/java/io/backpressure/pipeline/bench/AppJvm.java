@@ -1,34 +1,48 @@
-package io.backpressure.pipeline.testing;
+package io.backpressure.pipeline.bench;
 
 import io.backpressure.pipeline.config.ConfigLoader;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
-/** The pipeline's {@code run} command in its own JVM, so a test can kill it with SIGKILL like a crashed host. */
-public final class AppProcess implements AutoCloseable {
+/**
+ * The pipeline's {@code run} command in a JVM of its own, so a benchmark or a test can kill it with SIGKILL like a
+ * crashed host. Its settings go on the command line as {@code --set name=value}; its output goes to a log file.
+ */
+public final class AppJvm implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private AppProcess(Process process, Path log) {
+    private AppJvm(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
 
-    public static AppProcess start(ConfigLoader config, String name) throws IOException {
+    public static AppJvm start(ConfigLoader config, Path log) {
+        // Absolute, so the child finds the classes whichever directory it runs in and however this JVM was started.
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.backpressure.pipeline.cli.PipelineCli", "run"));
+                "-Xmx512m", "-cp", classpath, "io.backpressure.pipeline.cli.PipelineCli", "run"));
         for (Map.Entry<String, String> e : config.effectiveValues().entrySet()) {
             command.add("--set");
             command.add(e.getKey() + "=" + e.getValue());
         }
-        Path log = Files.createDirectories(Path.of("target", "app-logs")).resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new AppProcess(process, log);
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new AppJvm(process, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the app in its own JVM: " + e.getMessage(), e);
+        }
     }
 
     /** SIGKILL: no shutdown hook, no commit, no drain. */
