@@ -90,7 +90,7 @@ final class ChaosBench {
         }
         long count = (long) (RATE_PER_SECOND * duration.toSeconds());
         ProduceSpec spec = new ProduceSpec(count, RATE_PER_SECOND, 1000, 32, null, "chaos");
-        out.printf("chaos: %s, %d s, seed %d; %d requests at %.0f/s, 30 %% of calls fail, faults every 6-12 s%n", guarantee,
+        out.printf("chaos: %s, %d s, seed %d; %d requests at %.0f/s, 30 %% of calls fail, faults every 4-8 s%n", guarantee,
                 duration.toSeconds(), seed, count, RATE_PER_SECOND);
         out.flush();
         CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(stack.broker.bootstrapServers(),
@@ -119,7 +119,7 @@ final class ChaosBench {
         }
     }
 
-    /** Faults in a seeded order, each kind once per round, 6-12 s apart (jittered), until the duration is over. */
+    /** Faults in a seeded order, each kind once per round, 4-8 s apart (jittered), until the duration is over. */
     private Map<String, Integer> injectFaults(Duration duration) throws Exception {
         Map<String, Integer> byKind = new TreeMap<>();
         List<Fault> deck = new ArrayList<>();
@@ -127,7 +127,7 @@ final class ChaosBench {
         long end = start + duration.toNanos();
         int n = 0;
         while (true) {
-            Thread.sleep(6_000 + random.nextLong(6_001)); // the jittered gap between faults
+            Thread.sleep(4_000 + random.nextLong(4_001)); // the jittered gap between faults
             if (System.nanoTime() >= end) {
                 return byKind;
             }
