@@ -23,8 +23,11 @@ final class AppStatus implements StatusSource {
     private final PrometheusMeterRegistry registry;
     private final String applicationId;
 
+    private final RestoreProgress restores;
+
     AppStatus(KafkaStreams streams, InstanceState instance, HealthGate health, LagMonitor lag, PrometheusMeterRegistry registry,
-              String applicationId) {
+              String applicationId, RestoreProgress restores) {
+        this.restores = restores;
         this.streams = streams;
         this.instance = instance;
         this.health = health;
@@ -58,6 +61,7 @@ final class AppStatus implements StatusSource {
             drops.put(reason.name(), stats.drops(reason));
         }
         doc.put("drops", drops);
+        doc.put("restoring", restores.inProgress());
         List<Map<String, Object>> partitions = new ArrayList<>();
         long totalLag = 0;
         double maxSeconds = 0;

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -110,6 +111,8 @@ public final class PipelineApp implements AutoCloseable {
         StreamThreadFailures failures = new StreamThreadFailures(config.lifecycle(), Clock.systemUTC(),
                 new SplittableRandom(System.nanoTime()), duration -> Thread.sleep(duration.toMillis()), replacements::increment);
         streams.setUncaughtExceptionHandler(failures);
+        RestoreProgress restores = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restores);
         new KafkaStreamsMetrics(streams).bindTo(registry);
         InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
@@ -119,7 +122,7 @@ public final class PipelineApp implements AutoCloseable {
         streams.start();
         lag.start();
         StatusServer server = config.observability().httpPort() == 0 ? null : StatusServer.start(config.observability().httpHost(),
-                config.observability().httpPort(), new AppStatus(streams, instance, health, lag, registry, config.kafka().applicationId()));
+                config.observability().httpPort(), new AppStatus(streams, instance, health, lag, registry, config.kafka().applicationId(), restores));
         if (server != null) {
             LOG.info("metrics, health and status page on http://{}:{}/", config.observability().httpHost(), server.port());
         }
@@ -215,7 +218,11 @@ public final class PipelineApp implements AutoCloseable {
     @Override
     public void close() {
         long waitingRetries = instance.stats().retryPending();
-        boolean closed = streams.close(config.lifecycle().shutdownGrace());
+        // Leaving the group lets the other instances take the tasks over at once instead of after the session timeout;
+        // a static member stays, so that it gets its own tasks back when it returns within that timeout.
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(config.lifecycle().resolvedInstanceId() == null
+                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                .withTimeout(config.lifecycle().shutdownGrace()));
         health.close();
         lag.close();
         if (server != null) {

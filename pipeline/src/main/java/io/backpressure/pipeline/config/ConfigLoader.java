@@ -130,7 +130,8 @@ public final class ConfigLoader {
         LifecycleSettings lifecycle = new LifecycleSettings(
                 integer("pipeline.stream-thread.max-replacements"),
                 duration("pipeline.stream-thread.replacement-window"),
-                duration("pipeline.shutdown.grace"));
+                duration("pipeline.shutdown.grace"),
+                get("pipeline.instance-id"));
         DecodeSettings decode = new DecodeSettings(
                 integer("pipeline.decode.max-value-bytes"),
                 integer("pipeline.decode.max-collection-items"));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
@@ -87,6 +88,14 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
         props.put(StreamsConfig.mainConsumerPrefix("fetch.max.wait.ms"), "50");
         // Nothing here joins streams, so a task need not wait to order records across its input and delay partitions.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        // A task that moves (a restart, a scale-in) resumes from a warm copy of its timer store instead of restoring the
+        // whole changelog first. With one instance there is nowhere to put it, and Streams assigns none.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+        String instanceId = lifecycle.resolvedInstanceId();
+        if (instanceId != null) {
+            // Kafka Streams appends each stream thread's index to it.
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         props.putAll(kafka.streamsOverrides());
         Properties properties = new Properties();
         properties.putAll(props);

@@ -69,6 +69,9 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.stream-thread.replacement-window", "5m", "period over which stream-thread failures are counted"),
             new Setting("pipeline.shutdown.grace", "25s",
                     "longest graceful stop (SIGTERM): in-flight calls drain, then Kafka Streams closes; keep below the container's grace"),
+            new Setting("pipeline.instance-id", "",
+                    "static group membership id (group.instance.id): a restart within the session timeout keeps its tasks without a "
+                            + "rebalance; 'hostname' for the host name; empty = dynamic membership (leaves the group on a graceful stop)"),
             new Setting("pipeline.http.host", "127.0.0.1", "address of the metrics, health and status page server"),
             new Setting("pipeline.http.port", "9464", "port of that server; 0 = no server"),
             new Setting("pipeline.lag.refresh-interval", "5s", "how often the app measures its own lag for metrics (jittered)"));

@@ -22,7 +22,7 @@ class StreamThreadFailuresTest {
     private final AtomicInteger replacements = new AtomicInteger();
 
     private StreamThreadFailures failures(int maxReplacements) {
-        return new StreamThreadFailures(new LifecycleSettings(maxReplacements, Duration.ofMinutes(5), Duration.ofSeconds(25)), clock,
+        return new StreamThreadFailures(new LifecycleSettings(maxReplacements, Duration.ofMinutes(5), Duration.ofSeconds(25), ""), clock,
                 new SplittableRandom(7), waits::add, replacements::incrementAndGet);
     }
 
