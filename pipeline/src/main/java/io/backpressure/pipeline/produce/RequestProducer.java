@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -39,6 +40,14 @@ public final class RequestProducer {
      * @return the number of requests acknowledged
      */
     public long produce(ProduceSpec spec, LongConsumer progress) {
+        return produce(spec, progress, () -> false);
+    }
+
+    /**
+     * As {@link #produce(ProduceSpec, LongConsumer)}, but stops early, after the request in hand, once {@code stop}
+     * says so: the requests sent are then numbers 0 to the returned count - 1.
+     */
+    public long produce(ProduceSpec spec, LongConsumer progress, BooleanSupplier stop) {
         requireTopic();
         AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", registryUrl), false);
@@ -59,7 +68,7 @@ public final class RequestProducer {
         long start = System.nanoTime();
         long lastProgress = start;
         try (KafkaProducer<String, WorkRequest> producer = new KafkaProducer<>(config, new StringSerializer(), serializer)) {
-            for (long n = 0; n < spec.count() && failure.get() == null; n++) {
+            for (long n = 0; n < spec.count() && failure.get() == null && !stop.getAsBoolean(); n++) {
                 pace(spec, n, start);
                 random.nextBytes(payload);
                 WorkRequest request = request(spec, n, payload);

@@ -163,6 +163,19 @@ class HttpSchemaRegistryTest {
     }
 
     @Test
+    void aRegistrationThatLostARaceToAnotherInstanceIsAskedOnceMore() {
+        java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
+        String url = start(r -> posts.incrementAndGet() == 1
+                ? new FakeRegistryServer.Response(409, "{\"error_code\": 409, \"message\": \"An artifact with ID 'x' already exists.\"}")
+                : ok("{\"id\": 7}"));
+
+        byte[] bytes = SerdeFixtures.<WorkRequest>serializer(settings(url)).serialize(TOPIC, request("r-1"));
+
+        assertEquals(7, ByteBuffer.wrap(bytes).getInt(1));
+        assertEquals(2, posts.get());
+    }
+
+    @Test
     void incompatibleRegistrationIsARegistryErrorWithConfluentsCode() {
         String url = start(r -> new FakeRegistryServer.Response(409,
                 "{\"error_code\": 409, \"message\": \"Schema being registered is incompatible with an earlier schema\"}"));

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
@@ -56,7 +57,27 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
     @Override
     public int register(String subject, Schema schema) {
-        return intField(call("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(schema)), "id");
+        String path = "/subjects/" + segment(subject) + "/versions";
+        try {
+            return intField(call("POST", path, schemaBody(schema)), "id");
+        } catch (RegistryErrorException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            // Instances starting together register the same schema at once, and some registries (Apicurio) answer the
+            // loser of that race with 409 "already exists". Once more after a jittered pause: a race now finds the
+            // schema registered, while a real incompatibility answers 409 again and is reported.
+            sleepQuietly(50 + ThreadLocalRandom.current().nextLong(100));
+            return intField(call("POST", path, schemaBody(schema)), "id");
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new InterruptException(e);
+        }
     }
 
     @Override

@@ -1,0 +1,253 @@
+package io.backpressure.pipeline.bench;
+
+import io.backpressure.pipeline.audit.OutcomeReader;
+import io.backpressure.pipeline.audit.Tally;
+import io.backpressure.pipeline.broker.Ports;
+import io.backpressure.pipeline.config.ConfigLoader;
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.produce.ProduceSpec;
+import io.backpressure.pipeline.produce.RequestProducer;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code bench restart}: two instances (each its own JVM) under a steady load, restarted one after the other as a
+ * rolling update does (SIGTERM, start again, wait until it is ready), once with dynamic and once with static group
+ * membership. It reports the longest time any partition went without a result, the peak of committed-offset lag, and
+ * audits every request id.
+ */
+final class RestartBench {
+    private static final int PARTITIONS = 12;
+    private static final double RATE_PER_SECOND = 500;
+    private static final Duration STEADY = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private RestartBench() {
+    }
+
+    static BenchResult run(BenchEnvironment env) throws Exception {
+        PrintWriter out = env.out();
+        Map<String, Double> gaps = new LinkedHashMap<>();
+        Map<String, Long> lagPeaks = new LinkedHashMap<>();
+        long missing = 0;
+        for (String mode : List.of("dynamic", "static")) {
+            ConfigLoader shared = env.config("restart-" + mode, PARTITIONS)
+                    // Commits every second, so committed-offset lag shows the restarts rather than the commit interval.
+                    .set("kafka.commit.interval.ms", "1000")
+                    .set("pipeline.handler.simulated.latency", "20ms")
+                    .set("pipeline.handler.simulated.distribution", "fixed")
+                    .set("pipeline.window.capacity", "200");
+            PipelineConfig config = shared.load();
+            env.createTopics(PARTITIONS, config.topics().input(), config.topics().results(), config.topics().dropped());
+            out.printf("%s membership: 2 instances, %d partitions, %.0f requests/s, 20 ms downstream, window 200 each%n", mode,
+                    PARTITIONS, RATE_PER_SECOND);
+            out.flush();
+            long[] result = rollingRestart(env, shared, config, mode.equals("static"), out);
+            gaps.put(mode, result[0] / 1000.0);
+            lagPeaks.put(mode, result[1]);
+            missing += result[2];
+        }
+        return new BenchResult("restart").put("gapSeconds", gaps).put("lagPeak", lagPeaks).put("missing", missing)
+                .put("partitions", PARTITIONS).put("requestsPerSecond", RATE_PER_SECOND);
+    }
+
+    /** Returns the longest per-partition gap in ms, the lag peak, and the missing ids. */
+    private static long[] rollingRestart(BenchEnvironment env, ConfigLoader shared, PipelineConfig config, boolean staticMembership,
+                                         PrintWriter out) throws Exception {
+        // Load until the measurement ends, so no partition goes quiet for want of requests.
+        ProduceSpec spec = new ProduceSpec((long) (RATE_PER_SECOND * 3600), RATE_PER_SECOND, 1000, 32, null, "restart");
+        AtomicBoolean stopProducing = new AtomicBoolean();
+        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(env.bootstrapServers(),
+                env.registryUrl(), config.topics().input(), Clock.systemUTC()).produce(spec, n -> { }, stopProducing::get));
+        Instance[] instances = {new Instance(shared, "a", staticMembership), new Instance(shared, "b", staticMembership)};
+        try (ResultGaps gaps = new ResultGaps(env.bootstrapServers(), config.topics().results())) {
+            for (Instance instance : instances) {
+                instance.start();
+            }
+            for (Instance instance : instances) {
+                instance.awaitReady();
+            }
+            LagSampler lag = new LagSampler(env, config);
+            lag.sampleFor(STEADY);
+            gaps.startMeasuring();
+            for (Instance instance : instances) {
+                long stopped = System.nanoTime();
+                instance.stopGracefully();
+                instance.start();
+                instance.awaitReady();
+                out.printf("  instance %s restarted and ready in %.1f s%n", instance.name, (System.nanoTime() - stopped) / 1e9);
+                out.flush();
+                lag.sampleFor(STEADY);
+            }
+            lag.sampleFor(STEADY);
+            long longestGap = gaps.stopMeasuring();
+            stopProducing.set(true);
+            long produced = producing.join();
+            Tally.Summary summary = audit(env, config, spec, produced);
+            out.printf("  longest time a partition had no result: %.1f s; lag peak %,d records; %s%n", longestGap / 1000.0, lag.peak,
+                    summary.line());
+            out.flush();
+            return new long[] {longestGap, lag.peak, summary.missing()};
+        } finally {
+            for (Instance instance : instances) {
+                instance.kill();
+            }
+        }
+    }
+
+    private static Tally.Summary audit(BenchEnvironment env, PipelineConfig config, ProduceSpec spec, long produced) {
+        try (OutcomeReader reader = new OutcomeReader(env.bootstrapServers(), env.registryUrl(), config.topics().results(),
+                config.topics().dropped(), id -> id.startsWith("restart-"), true)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            Tally.Summary summary;
+            do {
+                summary = reader.poll(Duration.ofMillis(500)).summarize(produced, spec::requestId);
+            } while (summary.missing() > 0 && System.nanoTime() < deadline);
+            return summary;
+        }
+    }
+
+    /** One instance in its own JVM, with its own state directory and status port; restartable with the same identity. */
+    private static final class Instance {
+        private final String name;
+        private final ConfigLoader config;
+        private final int port = Ports.ephemeral();
+        private AppJvm jvm;
+        private int starts;
+
+        Instance(ConfigLoader shared, String name, boolean staticMembership) {
+            this.name = name;
+            PipelineConfig base = shared.load();
+            this.config = new ConfigLoader();
+            shared.effectiveValues().forEach(config::set);
+            config.set("pipeline.state-dir", Path.of(base.kafka().stateDir(), name).toString())
+                    .set("pipeline.http.port", Integer.toString(port))
+                    .set("pipeline.instance-id", staticMembership ? base.kafka().applicationId() + "-" + name : "");
+        }
+
+        void start() {
+            jvm = AppJvm.start(config, Path.of(config.load().kafka().stateDir(), "app-" + (++starts) + ".log"));
+        }
+
+        void awaitReady() throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (java.io.IOException notUpYet) {
+                    // the JVM is still starting
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("instance " + name + " not ready within 90 s: " + jvm.log());
+        }
+
+        void stopGracefully() throws InterruptedException {
+            jvm.close();
+        }
+
+        void kill() throws InterruptedException {
+            if (jvm != null) {
+                jvm.kill();
+            }
+        }
+    }
+
+    /** Committed-offset lag of the group on the input topic, sampled twice a second; keeps the peak. */
+    private static final class LagSampler {
+        private final BenchEnvironment env;
+        private final PipelineConfig config;
+        private long peak;
+
+        LagSampler(BenchEnvironment env, PipelineConfig config) {
+            this.env = env;
+            this.config = config;
+        }
+
+        void sampleFor(Duration duration) throws InterruptedException {
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                String input = config.topics().input();
+                peak = Math.max(peak, env.endOffsets(input) - env.committed(config.kafka().applicationId(), input));
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** Reads the results topic on its own thread and measures, per partition, the longest time between two results. */
+    private static final class ResultGaps implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final long[] lastNanos = new long[PARTITIONS];
+        private volatile boolean measuring;
+        private volatile long longestNanos;
+        private final Thread thread;
+
+        ResultGaps(String bootstrap, String topic) {
+            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<org.apache.kafka.common.TopicPartition> partitions = java.util.stream.IntStream.range(0, PARTITIONS)
+                    .mapToObj(p -> new org.apache.kafka.common.TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            thread = new Thread(this::poll, "restart-bench-results");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void poll() {
+            while (running.get()) {
+                var records = consumer.poll(Duration.ofMillis(50));
+                long now = System.nanoTime();
+                synchronized (lastNanos) {
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        lastNanos[r.partition()] = now;
+                    }
+                    if (measuring) {
+                        for (long last : lastNanos) {
+                            longestNanos = Math.max(longestNanos, now - last);
+                        }
+                    }
+                }
+            }
+        }
+
+        void startMeasuring() {
+            synchronized (lastNanos) {
+                java.util.Arrays.fill(lastNanos, System.nanoTime());
+                measuring = true;
+            }
+        }
+
+        /** The longest gap in milliseconds since {@link #startMeasuring}. */
+        long stopMeasuring() {
+            measuring = false;
+            return longestNanos / 1_000_000;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(5_000);
+            consumer.close();
+        }
+    }
+}
