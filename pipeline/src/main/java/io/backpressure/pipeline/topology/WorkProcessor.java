@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -108,7 +109,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         forwardFinished();
         ProcessorRecordContext origin = forwarder.currentRecordContext();
         if (inputTopic.equals(origin.topic())) {
-            admit(record.withHeaders(PipelineHeaders.withoutOwn(record.headers())), origin, RetryState.first(clock.millis()), null);
+            Headers trusted = PipelineHeaders.withoutOwn(record.headers());
+            admit(trusted == record.headers() ? record : record.withHeaders(trusted), origin, RetryState.first(clock.millis()), null);
         } else {
             holdRetry(record, origin);
         }
