@@ -3,9 +3,7 @@ package io.backpressure.pipeline.bench;
 import io.backpressure.pipeline.app.TopicSetup;
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
-import io.backpressure.pipeline.broker.KafkaBrokerProcess;
-import io.backpressure.pipeline.broker.Ports;
-import io.backpressure.pipeline.broker.RegistryProcess;
+import io.backpressure.pipeline.broker.RestartableStack;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.produce.ProduceSpec;
@@ -51,7 +49,7 @@ final class ChaosBench {
     private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final Duration AUDIT_TIMEOUT = Duration.ofMinutes(4);
 
-    private final Stack stack;
+    private final RestartableStack stack;
     private final ChaosDownstream downstream;
     private final ConfigLoader loader;
     private final PipelineConfig config;
@@ -61,7 +59,8 @@ final class ChaosBench {
     private AppJvm app;
     private int poisonRecords;
 
-    private ChaosBench(Stack stack, ChaosDownstream downstream, ConfigLoader loader, SplittableRandom random, Path dir, PrintWriter out) {
+    private ChaosBench(RestartableStack stack, ChaosDownstream downstream, ConfigLoader loader, SplittableRandom random, Path dir,
+                       PrintWriter out) {
         this.stack = stack;
         this.downstream = downstream;
         this.loader = loader;
@@ -74,7 +73,7 @@ final class ChaosBench {
     static BenchResult run(String guarantee, Duration duration, long seed, Path dataDir, Map<String, String> kafkaSettings,
                            PrintWriter out) throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(dataDir.toAbsolutePath()), "chaos-");
-        try (Stack stack = new Stack(dir); ChaosDownstream downstream = new ChaosDownstream(0.3, seed)) {
+        try (RestartableStack stack = new RestartableStack(dir); ChaosDownstream downstream = new ChaosDownstream(0.3, seed)) {
             String id = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
             ChaosBench bench = new ChaosBench(stack, downstream, appConfig(id, guarantee, stack, downstream, dir, kafkaSettings),
                     new SplittableRandom(seed), dir, out);
@@ -85,7 +84,7 @@ final class ChaosBench {
     }
 
     private BenchResult run(String guarantee, Duration duration, long seed) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
             TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }
         long count = (long) (RATE_PER_SECOND * duration.toSeconds());
@@ -93,8 +92,8 @@ final class ChaosBench {
         out.printf("chaos: %s, %d s, seed %d; %d requests at %.0f/s, 30 %% of calls fail, faults every 4-8 s%n", guarantee,
                 duration.toSeconds(), seed, count, RATE_PER_SECOND);
         out.flush();
-        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(stack.broker.bootstrapServers(),
-                stack.registry.url(), config.topics().input(), Clock.systemUTC()).produce(spec, n -> { }));
+        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(stack.bootstrapServers(),
+                stack.registryUrl(), config.topics().input(), Clock.systemUTC()).produce(spec, n -> { }));
         app = AppJvm.start(loader, dir.resolve("app-1.log"));
         try {
             Map<String, Integer> byKind = injectFaults(duration);
@@ -144,12 +143,12 @@ final class ChaosBench {
                     app = AppJvm.start(loader, dir.resolve("app-" + (n + 1) + ".log"));
                 }
                 case BROKER_RESTART -> {
-                    stack.broker.close();
+                    stack.stopBroker();
                     Thread.sleep(OUTAGE.toMillis());
                     stack.startBroker();
                 }
                 case REGISTRY_RESTART -> {
-                    stack.registry.close();
+                    stack.stopRegistry();
                     Thread.sleep(OUTAGE.toMillis());
                     stack.startRegistry();
                 }
@@ -164,11 +163,11 @@ final class ChaosBench {
         }
     }
 
-    private static ConfigLoader appConfig(String id, String guarantee, Stack stack, ChaosDownstream downstream, Path dir,
+    private static ConfigLoader appConfig(String id, String guarantee, RestartableStack stack, ChaosDownstream downstream, Path dir,
                                           Map<String, String> kafkaSettings) {
         ConfigLoader loader = new ConfigLoader()
-                .set("pipeline.bootstrap-servers", stack.broker.bootstrapServers())
-                .set("pipeline.schema-registry.url", stack.registry.url())
+                .set("pipeline.bootstrap-servers", stack.bootstrapServers())
+                .set("pipeline.schema-registry.url", stack.registryUrl())
                 .set("pipeline.application-id", id)
                 .set("pipeline.state-dir", dir.resolve("streams").toString())
                 .set("pipeline.topics.input", id + "-requests")
@@ -196,7 +195,7 @@ final class ChaosBench {
     private int sendPoison() throws Exception {
         int n = 1 + random.nextInt(3);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 byte[] garbage = new byte[1 + random.nextInt(64)];
                 random.nextBytes(garbage);
@@ -207,7 +206,7 @@ final class ChaosBench {
     }
 
     private Tally.Summary audit(ProduceSpec spec, long produced) {
-        try (OutcomeReader reader = new OutcomeReader(stack.broker.bootstrapServers(), stack.registry.url(), config.topics().results(),
+        try (OutcomeReader reader = new OutcomeReader(stack.bootstrapServers(), stack.registryUrl(), config.topics().results(),
                 config.topics().dropped(), id -> id.startsWith("chaos-"), true)) {
             long deadline = System.nanoTime() + AUDIT_TIMEOUT.toNanos();
             long nextReport = System.nanoTime();
@@ -234,36 +233,6 @@ final class ChaosBench {
         }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    /** The benchmark's own broker and registry, each restartable on its data and port. */
-    private static final class Stack implements AutoCloseable {
-        private final Path dir;
-        private final int kafkaPort = Ports.ephemeral();
-        private final int controllerPort = Ports.ephemeral();
-        private final int registryPort = Ports.ephemeral();
-        private KafkaBrokerProcess broker;
-        private RegistryProcess registry;
-
-        Stack(Path dir) {
-            this.dir = dir;
-            startBroker();
-            startRegistry();
-        }
-
-        void startBroker() {
-            broker = KafkaBrokerProcess.start(dir, kafkaPort, controllerPort, Duration.ofSeconds(90));
-        }
-
-        void startRegistry() {
-            registry = RegistryProcess.start(dir, registryPort, Duration.ofSeconds(90));
-        }
-
-        @Override
-        public void close() {
-            registry.close();
-            broker.close();
         }
     }
 }

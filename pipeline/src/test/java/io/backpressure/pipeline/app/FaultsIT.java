@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
-import io.backpressure.pipeline.broker.KafkaBrokerProcess;
 import io.backpressure.pipeline.broker.Ports;
 import io.backpressure.pipeline.broker.RegistryProcess;
+import io.backpressure.pipeline.broker.RestartableStack;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.produce.ProduceSpec;
@@ -50,9 +50,9 @@ class FaultsIT {
 
     @Test
     void registryOutageWithNewSchemaIdsArrivingDropsNothingAndLivenessStaysUp() throws Exception {
-        try (PrivateStack stack = new PrivateStack()) {
+        try (RestartableStack stack = new RestartableStack(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "faults-"))) {
             int port = Ports.ephemeral();
-            PipelineConfig config = stack.config("regout").set("pipeline.http.port", Integer.toString(port)).load();
+            PipelineConfig config = config(stack, "regout").set("pipeline.http.port", Integer.toString(port)).load();
             ItConfig.createTopics(config);
             // Written with a schema id the app has never seen, so decoding them needs the registry while it is down.
             List<byte[]> evolved = evolvedRequests(config, 300);
@@ -65,7 +65,7 @@ class FaultsIT {
                         Clock.systemUTC()).produce(before, n -> { });
                 Await.until("results before the outage", Duration.ofSeconds(60), () -> reader.poll(Duration.ofMillis(100)).results() >= 1000);
 
-                stack.registry.close();
+                stack.stopRegistry();
                 for (byte[] value : evolved) {
                     producer.send(new ProducerRecord<>(config.topics().input(), value)).get();
                 }
@@ -92,8 +92,8 @@ class FaultsIT {
 
     @Test
     void brokerStoppedAndRestartedOnItsDataIsRecoveredFromUnaided() throws Exception {
-        try (PrivateStack stack = new PrivateStack()) {
-            PipelineConfig config = stack.config("brokerout").set("pipeline.handler.simulated.latency", "20ms")
+        try (RestartableStack stack = new RestartableStack(Files.createTempDirectory(Path.of("target").toAbsolutePath(), "faults-"))) {
+            PipelineConfig config = config(stack, "brokerout").set("pipeline.handler.simulated.latency", "20ms")
                     .set("pipeline.window.capacity", "200").load();
             ItConfig.createTopics(config);
             ProduceSpec spec = new ProduceSpec(4000, 0, 100, 10, null, "b");
@@ -103,7 +103,7 @@ class FaultsIT {
                  OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
                          config.topics().results(), config.topics().dropped(), id -> id.startsWith("b-"), true)) {
                 Await.until("results before the broker stops", Duration.ofSeconds(60), () -> reader.poll(Duration.ofMillis(100)).results() >= 500);
-                stack.broker.close();
+                stack.stopBroker();
                 long end = System.nanoTime() + OUTAGE.toNanos();
                 while (System.nanoTime() < end) {
                     Thread.sleep(250); // the outage itself
@@ -140,6 +140,11 @@ class FaultsIT {
             assertTrue(app.stopCause().contains("schema registry unavailable"), app.stopCause());
             assertEquals(503, Http.get("http://127.0.0.1:" + port + "/health/live").statusCode());
         }
+    }
+
+    private static ConfigLoader config(RestartableStack stack, String name) {
+        return ItConfig.forTest(name).set("pipeline.bootstrap-servers", stack.bootstrapServers())
+                .set("pipeline.schema-registry.url", stack.registryUrl());
     }
 
     private static int countSeen(Tally tally, int count, String prefix) {
@@ -181,40 +186,5 @@ class FaultsIT {
     private static KafkaProducer<byte[], byte[]> rawProducer(PipelineConfig config) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    /** A broker and a registry of this test's own, restartable on the same data and ports. */
-    private static final class PrivateStack implements AutoCloseable {
-        private final Path dir;
-        private final int kafkaPort = Ports.ephemeral();
-        private final int controllerPort = Ports.ephemeral();
-        private final int registryPort = Ports.ephemeral();
-        private KafkaBrokerProcess broker;
-        private RegistryProcess registry;
-
-        PrivateStack() throws IOException {
-            dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "faults-");
-            startBroker();
-            startRegistry();
-        }
-
-        void startBroker() {
-            broker = KafkaBrokerProcess.start(dir, kafkaPort, controllerPort, Duration.ofSeconds(90));
-        }
-
-        void startRegistry() {
-            registry = RegistryProcess.start(dir, registryPort, Duration.ofSeconds(90));
-        }
-
-        ConfigLoader config(String name) {
-            return ItConfig.forTest(name).set("pipeline.bootstrap-servers", broker.bootstrapServers())
-                    .set("pipeline.schema-registry.url", registry.url());
-        }
-
-        @Override
-        public void close() {
-            registry.close();
-            broker.close();
-        }
     }
 }
