@@ -86,6 +86,9 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
         // With a short linger, the 16 KB default batch caps one partition's output near 12,000 small records/s here.
         props.put(StreamsConfig.producerPrefix("batch.size"), Integer.toString(256 * 1024));
         props.put(StreamsConfig.mainConsumerPrefix("fetch.max.wait.ms"), "50");
+        // A task restoring a short changelog (a restart, a moved task) otherwise waits the 500 ms default per fetch; measured
+        // here, a restarted instance reached RUNNING about 1 s sooner with 50 ms.
+        props.put(StreamsConfig.restoreConsumerPrefix("fetch.max.wait.ms"), "50");
         // Nothing here joins streams, so a task need not wait to order records across its input and delay partitions.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         // A task that moves (a restart, a scale-in) resumes from a warm copy of its timer store instead of restoring the
