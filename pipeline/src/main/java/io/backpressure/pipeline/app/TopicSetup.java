@@ -4,6 +4,7 @@ import io.backpressure.pipeline.config.TopicSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +48,15 @@ public final class TopicSetup {
         names.addAll(extraTopics);
         try {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            Optional<Short> replication = topics.replicationFactor() == TopicSettings.BROKER_DEFAULT ? Optional.empty()
+                    : Optional.of(topics.replicationFactor());
             List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, topics.partitions(), topics.replicationFactor())).toList();
+                    .map(n -> new NewTopic(n, Optional.of(topics.partitions()), replication)).toList();
+            if (!missing.isEmpty() && !topics.create()) {
+                throw new IllegalStateException("pipeline.topics.create=false and these topics are missing: "
+                        + String.join(", ", missing.stream().map(NewTopic::name).toList()) + "; create them with " + topics.partitions()
+                        + " partitions each (pipeline.topics.partitions), or let the pipeline create them");
+            }
             if (!missing.isEmpty()) {
                 try {
                     admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

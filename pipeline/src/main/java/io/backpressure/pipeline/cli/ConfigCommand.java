@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.cli;
 
+import io.backpressure.pipeline.config.Secrets;
 import io.backpressure.pipeline.config.Setting;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "config", description = "Validate the configuration and print every effective setting.")
+@Command(name = "config", description = "Validate the configuration and print every effective setting with where it came from; "
+        + "passwords, JAAS configurations, tokens and the credentials and query of URLs are shown as [hidden].")
 final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -26,7 +28,8 @@ final class ConfigCommand implements Callable<Integer> {
         Map<String, String> values = new TreeMap<>(loader.effectiveValues());
         values.forEach((name, value) -> {
             Setting setting = Setting.named(name);
-            out.printf("%-44s %-40s %s%n", name, value, setting == null ? "(Kafka property)" : "env " + setting.envName());
+            out.printf("%-44s %-40s %-30s %s%n", name, Secrets.redact(name, value), loader.sourceOf(name),
+                    setting == null ? "(Kafka property)" : "env " + setting.envName());
         });
         out.println("configuration OK");
         out.flush();

@@ -7,20 +7,41 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that turns configuration sources into a {@link PipelineConfig}. Later sources win:
  * built-in defaults, then the properties file, then environment variables ({@code PIPELINE_WINDOW_CAPACITY}),
  * then flags ({@code --set pipeline.window.capacity=500}). Any Kafka Streams or client property passes through
- * as {@code kafka.<name>}. An unknown {@code pipeline.*} name is an error, so a typo never goes unnoticed.
+ * as {@code kafka.<name>}, from the environment too ({@code PIPELINE_KAFKA_SASL_JAAS_CONFIG} is
+ * {@code kafka.sasl.jaas.config}). An unknown {@code pipeline.*} name is an error, so a typo never goes unnoticed;
+ * an unknown {@code kafka.*} name is a warning naming the closest known one.
+ *
+ * <p>A value may reference a secret instead of holding it, with Kafka's config providers: {@code ${file:/path:key}}
+ * (a key of a properties file), {@code ${dir:/path:file}} (a file's content) or {@code ${env:NAME}}. References are
+ * resolved when the configuration is loaded; {@link #effectiveValues()} keeps them unresolved.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final String KAFKA_ENV_PREFIX = "PIPELINE_KAFKA_";
+    /** Settings the pipeline has its own name for: the same thing given twice with different values is refused. */
+    private static final Map<String, String> SAME_AS = Map.of(
+            "kafka.bootstrap.servers", "pipeline.bootstrap-servers",
+            "kafka.application.id", "pipeline.application-id",
+            "kafka.processing.guarantee", "pipeline.processing-guarantee",
+            "kafka.state.dir", "pipeline.state-dir");
+
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> sources = new HashMap<>();
+    private Map<String, String> resolved = Map.of();
 
     public ConfigLoader() {
         for (Setting s : Setting.ALL) {
             values.put(s.name(), s.defaultValue());
+            sources.put(s.name(), "default");
         }
     }
 
@@ -45,10 +66,20 @@ public final class ConfigLoader {
         for (Setting s : Setting.ALL) {
             String value = env.get(s.envName());
             if (value != null) {
-                values.put(s.name(), value);
+                put(s.name(), value, "environment " + s.envName());
             }
         }
+        env.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
+                put(kafkaNameOf(name), value, "environment " + name);
+            }
+        });
         return this;
+    }
+
+    /** {@code PIPELINE_KAFKA_SASL_JAAS_CONFIG} -> {@code kafka.sasl.jaas.config}. */
+    static String kafkaNameOf(String environmentName) {
+        return "kafka." + environmentName.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     /** Applies overrides given as flags; each entry is a setting name and its value. */
@@ -69,11 +100,15 @@ public final class ConfigLoader {
                     + "); pipeline settings are listed by 'pipeline config', Kafka properties go as kafka.<name>");
         }
         values.put(key, value.strip());
+        sources.put(key, source);
     }
 
     public PipelineConfig load() {
+        resolved = ConfigReferences.resolve(values);
+        refuseSettingsNamedTwice();
+        warnOfUnknownKafkaNames();
         Map<String, String> streams = new HashMap<>();
-        values.forEach((k, v) -> {
+        resolved.forEach((k, v) -> {
             if (k.startsWith("kafka.")) {
                 streams.put(k.substring("kafka.".length()), v);
             }
@@ -91,7 +126,8 @@ public final class ConfigLoader {
                 get("pipeline.topics.results"),
                 get("pipeline.topics.dropped"),
                 integer("pipeline.topics.partitions"),
-                (short) integer("pipeline.topics.replication-factor"));
+                (short) integer("pipeline.topics.replication-factor"),
+                bool("pipeline.topics.create"));
         WindowSettings window = new WindowSettings(
                 integer("pipeline.window.capacity"),
                 duration("pipeline.handler.timeout"),
@@ -138,13 +174,37 @@ public final class ConfigLoader {
         return new PipelineConfig(kafka, topics, decode, window, handler, retry, health, observability, lifecycle);
     }
 
-    /** The effective values, for {@code pipeline config}. */
+    private void refuseSettingsNamedTwice() {
+        SAME_AS.forEach((kafkaName, pipelineName) -> {
+            String kafkaValue = resolved.get(kafkaName);
+            if (kafkaValue != null && !kafkaValue.equals(resolved.get(pipelineName))) {
+                throw new IllegalStateException(kafkaName + "=" + Secrets.redact(kafkaName, kafkaValue) + " and " + pipelineName + "="
+                        + Secrets.redact(pipelineName, resolved.get(pipelineName)) + " name the same setting: set " + pipelineName + " only");
+            }
+        });
+    }
+
+    private void warnOfUnknownKafkaNames() {
+        values.keySet().stream().filter(k -> k.startsWith("kafka.")).forEach(k -> {
+            String closest = KafkaNames.unknownClosestTo(k.substring("kafka.".length()));
+            if (closest != null) {
+                LOG.warn("{} (from {}) is not a setting of Kafka Streams or its clients; did you mean kafka.{}?", k, sources.get(k), closest);
+            }
+        });
+    }
+
+    /** The values as given, with config references unresolved: safe to pass on, for example to a child JVM. */
     public Map<String, String> effectiveValues() {
         return Map.copyOf(values);
     }
 
+    /** Where each value came from: {@code default}, {@code file <path>}, {@code environment <NAME>} or {@code flag}. */
+    public String sourceOf(String name) {
+        return sources.getOrDefault(name, "default");
+    }
+
     private String get(String name) {
-        return values.get(name);
+        return resolved.get(name);
     }
 
     private int integer(String name) {
@@ -161,6 +221,14 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was '" + get(name) + "'");
         }
+    }
+
+    private boolean bool(String name) {
+        String value = get(name);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private double decimal(String name) {

@@ -63,4 +63,46 @@ class ConfigErrorTest {
         assertEquals(true, result[1].contains("PIPELINE_WINDOW_CAPACITY"), result[1]);
         assertEquals(true, result[1].contains("42"), result[1]);
     }
+
+    @Test
+    void configShowsWhereEachValueCameFromAndNoSecret() throws Exception {
+        java.nio.file.Path secrets = java.nio.file.Files.createTempFile("pipeline-secrets", ".properties");
+        java.nio.file.Files.writeString(secrets, "password=from-a-file-s3cr3t\n");
+        String[] result = run("config",
+                "--set", "kafka.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\" password=\"jaas-s3cr3t\";",
+                "--set", "kafka.ssl.truststore.password=${file:" + secrets + ":password}",
+                "--set", "kafka.sasl.oauthbearer.jwks.endpoint.url=https://idp.example/jwks?client_secret=query-s3cr3t",
+                "--set", "pipeline.schema-registry.url=https://svc:url-s3cr3t@registry.example/apis/ccompat/v7",
+                "--set", "pipeline.window.capacity=42");
+        assertEquals("0", result[0], result[2]);
+        for (String secret : new String[] {"jaas-s3cr3t", "from-a-file-s3cr3t", "query-s3cr3t", "url-s3cr3t"}) {
+            assertEquals(false, result[1].contains(secret) || result[2].contains(secret), secret + " shown:\n" + result[1] + result[2]);
+        }
+        String jaasLine = line(result[1], "kafka.sasl.jaas.config");
+        assertEquals(true, jaasLine.contains("[hidden]") && jaasLine.contains("flag"), jaasLine);
+        assertEquals(true, line(result[1], "pipeline.schema-registry.url").contains("https://[hidden]@registry.example/apis/ccompat/v7"),
+                result[1]);
+        assertEquals(true, line(result[1], "kafka.sasl.oauthbearer.jwks.endpoint.url").contains("https://idp.example/jwks?[hidden]"),
+                result[1]);
+        assertEquals(true, line(result[1], "pipeline.retry.max-attempts").contains("default"), result[1]);
+    }
+
+    @Test
+    void aSettingNamedTwiceWithDifferentValuesIsRefusedNamingBoth() {
+        String[] result = run("config", "--set", "kafka.bootstrap.servers=broker-a:9092", "--set", "pipeline.bootstrap-servers=broker-b:9092");
+        assertEquals("2", result[0]);
+        assertEquals("error: kafka.bootstrap.servers=broker-a:9092 and pipeline.bootstrap-servers=broker-b:9092 name the same setting:"
+                + " set pipeline.bootstrap-servers only", result[2].strip());
+    }
+
+    @Test
+    void aReferenceThatCannotBeResolvedNamesTheSetting() {
+        String[] result = run("config", "--set", "kafka.ssl.keystore.password=${file:/nonexistent/secrets.properties:password}");
+        assertEquals("2", result[0]);
+        assertEquals(true, result[2].strip().startsWith("error: kafka.ssl.keystore.password references a value that"), result[2]);
+    }
+
+    private static String line(String output, String name) {
+        return java.util.Arrays.stream(output.split("\n")).filter(l -> l.startsWith(name + " ")).findFirst().orElse("(no line for " + name + ")");
+    }
 }

@@ -122,4 +122,41 @@ class ConfigLoaderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse("pipeline.handler.timeout", "soon"));
         assertEquals("pipeline.handler.timeout must be a duration such as 250ms, 5s, 2m or PT1S, was 'soon'", e.getMessage());
     }
+
+    @Test
+    void kafkaSettingsComeFromTheEnvironmentToo() {
+        ConfigLoader loader = new ConfigLoader().environment(Map.of("PIPELINE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "PIPELINE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "PIPELINE_WINDOW_CAPACITY", "7"));
+        PipelineConfig config = loader.load();
+        assertEquals("SCRAM-SHA-512", config.streamsProperties().getProperty("sasl.mechanism"));
+        assertEquals("SASL_SSL", config.streamsProperties().getProperty("security.protocol"));
+        assertEquals(7, config.window().capacity());
+        assertEquals("environment PIPELINE_KAFKA_SASL_MECHANISM", loader.sourceOf("kafka.sasl.mechanism"));
+        assertEquals("kafka.ssl.truststore.location", ConfigLoader.kafkaNameOf("PIPELINE_KAFKA_SSL_TRUSTSTORE_LOCATION"));
+    }
+
+    @Test
+    void aValueCanReferenceAFileAndStaysAReferenceWhenPassedOn(@TempDir Path dir) throws IOException {
+        Path secrets = Files.writeString(dir.resolve("kafka.properties"), "jaas=the-jaas-line\n");
+        ConfigLoader loader = new ConfigLoader().set("kafka.sasl.jaas.config", "${file:" + secrets + ":jaas}");
+        assertEquals("the-jaas-line", loader.load().streamsProperties().getProperty("sasl.jaas.config"));
+        assertEquals("${file:" + secrets + ":jaas}", loader.effectiveValues().get("kafka.sasl.jaas.config"));
+    }
+
+    @Test
+    void unknownKafkaNamesAreFoundWithTheirClosestKnownName() {
+        assertEquals("commit.interval.ms", KafkaNames.unknownClosestTo("comit.interval.ms"));
+        assertEquals("producer.linger.ms", KafkaNames.unknownClosestTo("producer.lingr.ms"));
+        assertEquals(null, KafkaNames.unknownClosestTo("main.consumer.fetch.max.wait.ms"));
+        assertEquals(null, KafkaNames.unknownClosestTo("sasl.jaas.config"));
+        assertEquals(null, KafkaNames.unknownClosestTo("topic.min.insync.replicas"));
+    }
+
+    @Test
+    void replicationFactorIsTheBrokersDefaultUnlessSetAndNeverZero() {
+        assertEquals(-1, new ConfigLoader().load().topics().replicationFactor());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.topics.replication-factor", "0").load());
+        assertEquals("pipeline.topics.replication-factor must be >= 1, or -1 for the broker's default, was 0", e.getMessage());
+    }
 }

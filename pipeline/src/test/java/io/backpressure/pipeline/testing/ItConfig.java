@@ -3,6 +3,7 @@ package io.backpressure.pipeline.testing;
 import io.backpressure.pipeline.app.TopicSetup;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.config.TopicSettings;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -17,7 +18,9 @@ public final class ItConfig {
     /** Creates the pipeline's topics (input, results, dropped, delay topics), for tests that produce before the app starts. */
     public static void createTopics(PipelineConfig config) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
-            TopicSetup.ensure(admin, config.topics(), config.delayTopics());
+            TopicSettings t = config.topics();
+            TopicSetup.ensure(admin, new TopicSettings(t.input(), t.results(), t.dropped(), t.partitions(), t.replicationFactor(), true),
+                    config.delayTopics());
         }
     }
 
