@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -79,7 +78,7 @@ public final class PipelineApp implements AutoCloseable {
             LOG.warn("Avro's decoder limits were fixed before the pipeline started; to bound them, start the JVM with"
                     + " -Dorg.apache.avro.limits.string.maxLength=... (and bytes.maxLength, collectionItems.maxLength)");
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().clients().admin(Map.of()))) {
             TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }
         Map<String, Object> serdeConfig = Map.of(AvroSerdes.SCHEMA_REGISTRY_URL, config.kafka().schemaRegistryUrl(),
@@ -117,7 +116,7 @@ public final class PipelineApp implements AutoCloseable {
         InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
         consumed.add(config.topics().input());
-        LagMonitor lag = new LagMonitor(config.kafka().bootstrapServers(), config.kafka().applicationId(), consumed,
+        LagMonitor lag = new LagMonitor(config.kafka().clients(), config.kafka().applicationId(), consumed,
                 config.observability().lagRefresh(), registry);
         streams.start();
         lag.start();

@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.audit;
 
 import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.schemas.WorkResult;
 import java.time.Duration;
@@ -30,11 +31,15 @@ public final class OutcomeReader implements AutoCloseable {
     /** @param fromStart read the topics from the beginning instead of from their current end */
     public OutcomeReader(String bootstrapServers, String registryUrl, String resultsTopic, String droppedTopic,
                          Predicate<String> idFilter, boolean fromStart) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this(ClientConfigs.bootstrapOnly(bootstrapServers), registryUrl, resultsTopic, droppedTopic, idFilter, fromStart);
+    }
+
+    public OutcomeReader(ClientConfigs clients, String registryUrl, String resultsTopic, String droppedTopic,
+                         Predicate<String> idFilter, boolean fromStart) {
+        this.consumer = new KafkaConsumer<>(clients.consumer(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.results = new AvroDeserializer<>();
         results.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);

@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.bench;
 
 import io.backpressure.pipeline.app.TopicSetup;
+import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -35,6 +35,7 @@ public final class BenchEnvironment implements AutoCloseable {
     private final String registryUrl;
     private final Map<String, String> kafkaSettings;
     private final PrintWriter out;
+    private final ClientConfigs clients;
     private final Admin admin;
     private final List<String> runIds = new ArrayList<>();
 
@@ -44,7 +45,15 @@ public final class BenchEnvironment implements AutoCloseable {
         this.registryUrl = registryUrl;
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         this.out = out;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        Map<String, String> settings = new java.util.HashMap<>();
+        kafkaSettings.forEach((name, value) -> settings.put(name.substring("kafka.".length()), value));
+        this.clients = ClientConfigs.of(bootstrapServers, settings);
+        this.admin = Admin.create(clients.admin(Map.of()));
+    }
+
+    /** The clients' settings: the broker's address and the user's {@code kafka.*} settings. */
+    public ClientConfigs clients() {
+        return clients;
     }
 
     public PrintWriter out() {
@@ -84,7 +93,7 @@ public final class BenchEnvironment implements AutoCloseable {
         long start = System.nanoTime();
         out.printf("producing %,d requests to %s ...%n", count, topic);
         out.flush();
-        new RequestProducer(bootstrapServers, registryUrl, topic, Clock.systemUTC())
+        new RequestProducer(clients, registryUrl, topic, Clock.systemUTC())
                 .produce(new ProduceSpec(count, 0, Math.max(1000, partitionsHint), 100, null, idPrefix), n -> { });
         double s = (System.nanoTime() - start) / 1e9;
         out.printf("  produced in %.1f s (%,.0f/s)%n", s, count / s);

@@ -24,9 +24,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -84,7 +82,7 @@ final class ChaosBench {
     }
 
     private BenchResult run(String guarantee, Duration duration, long seed) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().clients().admin(Map.of()))) {
             TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }
         long count = (long) (RATE_PER_SECOND * duration.toSeconds());
@@ -92,7 +90,7 @@ final class ChaosBench {
         out.printf("chaos: %s, %d s, seed %d; %d requests at %.0f/s, 30 %% of calls fail, faults every 4-8 s%n", guarantee,
                 duration.toSeconds(), seed, count, RATE_PER_SECOND);
         out.flush();
-        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(stack.bootstrapServers(),
+        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(config.kafka().clients(),
                 stack.registryUrl(), config.topics().input(), Clock.systemUTC()).produce(spec, n -> { }));
         app = AppJvm.start(loader, dir.resolve("app-1.log"));
         try {
@@ -194,8 +192,8 @@ final class ChaosBench {
     /** Undecodable records on the input topic: each must be dropped as UNDECODABLE while the rest flows. */
     private int sendPoison() throws Exception {
         int n = 1 + random.nextInt(3);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.kafka().clients().producer(Map.of()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < n; i++) {
                 byte[] garbage = new byte[1 + random.nextInt(64)];
                 random.nextBytes(garbage);
@@ -206,7 +204,7 @@ final class ChaosBench {
     }
 
     private Tally.Summary audit(ProduceSpec spec, long produced) {
-        try (OutcomeReader reader = new OutcomeReader(stack.bootstrapServers(), stack.registryUrl(), config.topics().results(),
+        try (OutcomeReader reader = new OutcomeReader(config.kafka().clients(), stack.registryUrl(), config.topics().results(),
                 config.topics().dropped(), id -> id.startsWith("chaos-"), true)) {
             long deadline = System.nanoTime() + AUDIT_TIMEOUT.toNanos();
             long nextReport = System.nanoTime();

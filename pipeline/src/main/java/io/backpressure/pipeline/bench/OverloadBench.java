@@ -73,7 +73,7 @@ final class OverloadBench {
         List<long[]> seconds = new ArrayList<>();
         try (PipelineApp app = PipelineApp.start(config)) {
             env.awaitRunning(app);
-            RequestProducer producer = new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(),
+            RequestProducer producer = new RequestProducer(env.clients(), env.registryUrl(), config.topics().input(),
                     Clock.systemUTC());
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
                 producer.produce(new ProduceSpec((long) STEADY_RATE * SPIKE_AT_S, STEADY_RATE, 1000, 50, null, name + "-a"), n -> { });

@@ -3,6 +3,7 @@ package io.backpressure.pipeline.bench;
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
 import io.backpressure.pipeline.broker.Ports;
+import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.produce.ProduceSpec;
@@ -72,10 +73,10 @@ final class RestartBench {
         // Load until the measurement ends, so no partition goes quiet for want of requests.
         ProduceSpec spec = new ProduceSpec((long) (RATE_PER_SECOND * 3600), RATE_PER_SECOND, 1000, 32, null, "restart");
         AtomicBoolean stopProducing = new AtomicBoolean();
-        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(env.bootstrapServers(),
+        CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(env.clients(),
                 env.registryUrl(), config.topics().input(), Clock.systemUTC()).produce(spec, n -> { }, stopProducing::get));
         Instance[] instances = {new Instance(shared, "a", staticMembership), new Instance(shared, "b", staticMembership)};
-        try (ResultGaps gaps = new ResultGaps(env.bootstrapServers(), config.topics().results())) {
+        try (ResultGaps gaps = new ResultGaps(env.clients(), config.topics().results())) {
             for (Instance instance : instances) {
                 instance.start();
             }
@@ -111,7 +112,7 @@ final class RestartBench {
     }
 
     private static Tally.Summary audit(BenchEnvironment env, PipelineConfig config, ProduceSpec spec, long produced) {
-        try (OutcomeReader reader = new OutcomeReader(env.bootstrapServers(), env.registryUrl(), config.topics().results(),
+        try (OutcomeReader reader = new OutcomeReader(env.clients(), env.registryUrl(), config.topics().results(),
                 config.topics().dropped(), id -> id.startsWith("restart-"), true)) {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             Tally.Summary summary;
@@ -201,9 +202,9 @@ final class RestartBench {
         private volatile long longestNanos;
         private final Thread thread;
 
-        ResultGaps(String bootstrap, String topic) {
-            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ResultGaps(ClientConfigs clients, String topic) {
+            consumer = new KafkaConsumer<>(clients.consumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<org.apache.kafka.common.TopicPartition> partitions = java.util.stream.IntStream.range(0, PARTITIONS)
                     .mapToObj(p -> new org.apache.kafka.common.TopicPartition(topic, p)).toList();
             consumer.assign(partitions);

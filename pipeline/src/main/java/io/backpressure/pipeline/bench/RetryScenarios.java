@@ -41,7 +41,7 @@ final class RetryScenarios {
             // partitions the consumer has not fetched from yet, which is start-up cost, not steady release lateness.
             env.awaitRunning(app);
             java.util.concurrent.CompletableFuture<Long> load = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-                    new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
+                    new RequestProducer(env.clients(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
                             .produce(new ProduceSpec(count, rate, 1000, 100, null, "late"), n -> { }));
             BenchEnvironment.sleep(warmUpSeconds * 1000);
             ReleaseLateness afterWarmUp = app.lateness().copy();
@@ -87,7 +87,7 @@ final class RetryScenarios {
                 .set("pipeline.handler.simulated.latency", "1ms")
                 .load();
         try (PipelineApp app = PipelineApp.start(config)) {
-            new RequestProducer(env.bootstrapServers(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
+            new RequestProducer(env.clients(), env.registryUrl(), config.topics().input(), Clock.systemUTC())
                     .produce(new ProduceSpec(records, 0, 1000, 100, null, "amp"), n -> { });
             env.timeUntil(() -> app.stats().dropsTotal(), records, Duration.ofMinutes(5), Duration.ofMillis(100));
             double calls = (double) app.stats().handlerCalls() / records;

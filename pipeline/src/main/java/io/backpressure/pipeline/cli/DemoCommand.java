@@ -4,6 +4,7 @@ import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
 import io.backpressure.pipeline.config.ConfigLoader;
+import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.lag.LagReader;
 import io.backpressure.pipeline.lag.PartitionLag;
@@ -70,18 +71,18 @@ final class DemoCommand implements Callable<Integer> {
     private Tally.Summary runAndAccount(PipelineApp app, PipelineConfig config, String prefix, PrintWriter out) {
         ProduceSpec spec = new ProduceSpec(count, 0, 1000, 100, null, prefix);
         AtomicLong produced = new AtomicLong();
-        String bootstrap = config.kafka().bootstrapServers();
+        ClientConfigs clients = config.kafka().clients();
         String registry = config.kafka().schemaRegistryUrl();
-        try (OutcomeReader reader = new OutcomeReader(bootstrap, registry, config.topics().results(), config.topics().dropped(),
+        try (OutcomeReader reader = new OutcomeReader(clients, registry, config.topics().results(), config.topics().dropped(),
                 id -> id.startsWith(prefix + "-"), false);
-             LagReader lag = new LagReader(bootstrap, Clock.systemUTC())) {
+             LagReader lag = new LagReader(clients, Clock.systemUTC())) {
             if (app.httpPort() > 0) {
                 out.printf("live status page: http://%s:%d/%n", config.observability().httpHost(), app.httpPort());
             }
             out.printf("producing %,d requests with ids %s-0 .. %s-%d%n", count, prefix, prefix, count - 1);
             out.flush();
             long start = System.nanoTime();
-            RequestProducer producer = new RequestProducer(bootstrap, registry, config.topics().input(), Clock.systemUTC());
+            RequestProducer producer = new RequestProducer(clients, registry, config.topics().input(), Clock.systemUTC());
             CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set));
             long deadline = start + Duration.ofSeconds(timeoutSeconds).toNanos();
             long lastReport = 0;

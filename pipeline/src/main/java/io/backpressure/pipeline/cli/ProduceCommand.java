@@ -46,7 +46,7 @@ final class ProduceCommand implements Callable<Integer> {
         String prefix = idPrefix != null ? idPrefix : "run-" + System.currentTimeMillis();
         ProduceSpec produce = new ProduceSpec(count, rate, keys, payloadBytes,
                 deadline == null ? null : Durations.parse("--deadline", deadline), prefix);
-        RequestProducer producer = new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
+        RequestProducer producer = new RequestProducer(config.kafka().clients(), config.kafka().schemaRegistryUrl(),
                 config.topics().input(), Clock.systemUTC());
         long start = System.nanoTime();
         long sent = producer.produce(produce, acked -> {

@@ -50,7 +50,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         ReplayFilter filter = new ReplayFilter(chosen, instant("--since", since), instant("--until", until));
-        DroppedReplayer replayer = new DroppedReplayer(config.kafka().bootstrapServers(), config.kafka().applicationId(),
+        DroppedReplayer replayer = new DroppedReplayer(config.kafka().clients(), config.kafka().applicationId(),
                 config.topics().dropped(), config.topics().input());
         long replayed = replayer.replay(filter, p -> {
             out.printf("  %s: scanned %,d, replayed %,d%n", p.reason(), p.scanned(), p.replayed());

@@ -38,6 +38,11 @@ public record KafkaSettings(
         streamsOverrides = Map.copyOf(streamsOverrides);
     }
 
+    /** The settings every Kafka client of this configuration is built from. */
+    public ClientConfigs clients() {
+        return ClientConfigs.of(bootstrapServers, streamsOverrides);
+    }
+
     /** Registry URLs a request may try in turn (the setting is comma-separated). */
     public int registryUrlCount() {
         return schemaRegistryUrl.split(",").length;

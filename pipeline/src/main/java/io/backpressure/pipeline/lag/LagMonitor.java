@@ -3,6 +3,7 @@ package io.backpressure.pipeline.lag;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.backpressure.pipeline.config.ClientConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class LagMonitor implements AutoCloseable {
     private final SplittableRandom random = new SplittableRandom();
     private volatile List<LagReport.Row> latest = List.of();
 
-    public LagMonitor(String bootstrapServers, String group, Set<String> topics, Duration interval, MeterRegistry registry) {
-        this.reader = new LagReader(bootstrapServers, Clock.systemUTC());
+    public LagMonitor(ClientConfigs clients, String group, Set<String> topics, Duration interval, MeterRegistry registry) {
+        this.reader = new LagReader(clients, Clock.systemUTC());
         this.group = group;
         this.topics = topics;
         this.interval = interval;

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.backpressure.pipeline.config.ClientConfigs;
 
 /**
  * Reads a consumer group's lag: committed offsets from {@code listConsumerGroupOffsets}, log ends from
@@ -37,13 +38,16 @@ public final class LagReader implements AutoCloseable {
     private final Clock clock;
 
     public LagReader(String bootstrapServers, Clock clock) {
-        this.admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this(ClientConfigs.bootstrapOnly(bootstrapServers), clock);
+    }
+
+    public LagReader(ClientConfigs clients, Clock clock) {
+        this.admin = Admin.create(clients.admin(Map.of()));
+        this.consumer = new KafkaConsumer<>(clients.consumer(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1024 * 1024),
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1024 * 1024)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.clock = clock;
     }

@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.produce;
 
+import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.schemas.WorkRequest;
 import java.nio.ByteBuffer;
@@ -13,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,13 +21,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Sends generated work requests to the input topic, optionally at a fixed rate, with idempotence on and acks=all. */
 public final class RequestProducer {
-    private final String bootstrapServers;
+    private final ClientConfigs clients;
     private final String registryUrl;
     private final String topic;
     private final Clock clock;
 
     public RequestProducer(String bootstrapServers, String registryUrl, String topic, Clock clock) {
-        this.bootstrapServers = bootstrapServers;
+        this(ClientConfigs.bootstrapOnly(bootstrapServers), registryUrl, topic, clock);
+    }
+
+    public RequestProducer(ClientConfigs clients, String registryUrl, String topic, Clock clock) {
+        this.clients = clients;
         this.registryUrl = registryUrl;
         this.topic = topic;
         this.clock = clock;
@@ -51,8 +55,7 @@ public final class RequestProducer {
         requireTopic();
         AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", registryUrl), false);
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> config = clients.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 // One request in flight: right after a topic is created the broker can answer NOT_LEADER_OR_FOLLOWER, and
@@ -60,7 +63,7 @@ public final class RequestProducer {
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024));
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         SplittableRandom random = new SplittableRandom(spec.idPrefix().hashCode());
@@ -95,13 +98,13 @@ public final class RequestProducer {
 
     /** Fails at once, with the fix, rather than after the producer's one-minute metadata wait. */
     private void requireTopic() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(clients.admin(Map.of()))) {
             if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
                 throw new IllegalStateException("topic " + topic + " does not exist: start 'pipeline run' (or the demo) once to create "
                         + "the pipeline's topics, or check pipeline.topics.input");
             }
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer: " + e.getMessage(), e);
+            throw new IllegalStateException("Kafka at " + clients.bootstrapServers() + " did not answer: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

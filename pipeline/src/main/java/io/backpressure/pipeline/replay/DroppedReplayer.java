@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.replay;
 
+import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
 import java.time.Duration;
@@ -30,13 +31,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Records outside the time range are passed over, and a later replay of the same reason will not offer them again.
  */
 public final class DroppedReplayer {
-    private final String bootstrapServers;
+    private final ClientConfigs clients;
     private final String applicationId;
     private final String droppedTopic;
     private final String inputTopic;
 
-    public DroppedReplayer(String bootstrapServers, String applicationId, String droppedTopic, String inputTopic) {
-        this.bootstrapServers = bootstrapServers;
+    public DroppedReplayer(ClientConfigs clients, String applicationId, String droppedTopic, String inputTopic) {
+        this.clients = clients;
         this.applicationId = applicationId;
         this.droppedTopic = droppedTopic;
         this.inputTopic = inputTopic;
@@ -57,17 +58,15 @@ public final class DroppedReplayer {
 
     private long replayReason(DropReason reason, ReplayFilter filter, Consumer<Progress> progress) {
         String name = applicationId + "-replay-" + reason.name().toLowerCase(java.util.Locale.ROOT);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, name,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(clients.producer(Map.of(
                      ProducerConfig.TRANSACTIONAL_ID_CONFIG, name,
-                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer())) {
+                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             List<TopicPartition> partitions = consumer.partitionsFor(droppedTopic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(droppedTopic, p.partition())).toList();

@@ -35,7 +35,7 @@ class ReplayIT {
                 Await.until("every request dropped during the outage", Duration.ofSeconds(60),
                         () -> reader.poll(Duration.ofMillis(200)).dropped() >= count);
             }
-            DroppedReplayer replayer = new DroppedReplayer(outage.kafka().bootstrapServers(), outage.kafka().applicationId(),
+            DroppedReplayer replayer = new DroppedReplayer(outage.kafka().clients(), outage.kafka().applicationId(),
                     outage.topics().dropped(), outage.topics().input());
             ReplayFilter filter = new ReplayFilter(Set.of(DropReason.RETRIES_EXHAUSTED, DropReason.NON_RETRYABLE), null, null);
             assertEquals(count, replayer.replay(filter, p -> { }));
