@@ -81,8 +81,8 @@ public final class PipelineApp implements AutoCloseable {
         try (Admin admin = Admin.create(config.kafka().clients().admin(Map.of()))) {
             TopicSetup.ensure(admin, config.topics(), config.delayTopics());
         }
-        Map<String, Object> serdeConfig = Map.of(AvroSerdes.SCHEMA_REGISTRY_URL, config.kafka().schemaRegistryUrl(),
-                AvroSerdes.SPECIFIC_AVRO_READER, true, AvroSerdes.REQUEST_TIMEOUT_MS, config.registryTimeout().toMillis());
+        Map<String, Object> serdeConfig = config.kafka().clients().serde(config.kafka().schemaRegistryUrl(),
+                Map.of(AvroSerdes.SPECIFIC_AVRO_READER, true, AvroSerdes.REQUEST_TIMEOUT_MS, config.registryTimeout().toMillis()));
         AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
         requests.configure(serdeConfig, false);
         AvroSerializer<WorkResult> results = new AvroSerializer<>();

@@ -2,6 +2,7 @@ package io.backpressure.pipeline.app;
 
 import io.backpressure.pipeline.backoff.Backoff;
 import io.backpressure.pipeline.config.LifecycleSettings;
+import io.backpressure.pipeline.config.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -101,6 +102,7 @@ final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
             String message = t.getMessage();
             line.append(t.getClass().getSimpleName()).append(message == null ? "" : ": " + message.replace('\n', ' '));
         }
-        return line.length() <= 500 ? line.toString() : line.substring(0, 497) + "...";
+        String redacted = Secrets.redactUrls(line.toString());
+        return redacted.length() <= 500 ? redacted : redacted.substring(0, 497) + "...";
     }
 }

@@ -42,7 +42,7 @@ public final class OutcomeReader implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.results = new AvroDeserializer<>();
-        results.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
+        results.configure(clients.serde(registryUrl, Map.of("specific.avro.reader", true)), false);
         this.resultsTopic = resultsTopic;
         this.idFilter = idFilter;
         List<TopicPartition> partitions = new ArrayList<>();

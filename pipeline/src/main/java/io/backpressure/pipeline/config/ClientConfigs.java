@@ -13,16 +13,26 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * knows the setting, and {@code kafka.admin.<name>}, {@code kafka.producer.<name>}, {@code kafka.consumer.<name>} to
  * one kind only, as Kafka Streams' own prefixes do. Kafka Streams itself gets the same settings.
  */
-public record ClientConfigs(Map<String, Object> admin, Map<String, Object> producer, Map<String, Object> consumer) {
+public record ClientConfigs(Map<String, Object> admin, Map<String, Object> producer, Map<String, Object> consumer,
+                            Map<String, Object> registry) {
 
     public ClientConfigs {
         admin = Map.copyOf(admin);
         producer = Map.copyOf(producer);
         consumer = Map.copyOf(consumer);
+        registry = Map.copyOf(registry);
     }
 
     /** @param kafkaSettings the {@code kafka.*} settings without their {@code kafka.} prefix */
     public static ClientConfigs of(String bootstrapServers, Map<String, String> kafkaSettings) {
+        return of(bootstrapServers, kafkaSettings, Map.of());
+    }
+
+    /**
+     * @param kafkaSettings    the {@code kafka.*} settings without their {@code kafka.} prefix
+     * @param registrySettings the schema registry client's settings under Confluent's names (credentials, TLS)
+     */
+    public static ClientConfigs of(String bootstrapServers, Map<String, String> kafkaSettings, Map<String, String> registrySettings) {
         Map<String, Object> admin = new HashMap<>();
         Map<String, Object> producer = new HashMap<>();
         Map<String, Object> consumer = new HashMap<>();
@@ -45,7 +55,7 @@ public record ClientConfigs(Map<String, Object> admin, Map<String, Object> produ
         for (Map<String, Object> kind : java.util.List.of(admin, producer, consumer)) {
             kind.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }
-        return new ClientConfigs(admin, producer, consumer);
+        return new ClientConfigs(admin, producer, consumer, Map.copyOf(registrySettings));
     }
 
     /** No settings but the address: for a local broker. */
@@ -70,6 +80,14 @@ public record ClientConfigs(Map<String, Object> admin, Map<String, Object> produ
 
     public Map<String, Object> consumer(Map<String, Object> own) {
         return merged(consumer, own);
+    }
+
+    /** A serde's configuration: the registry client's settings, the URL, and the caller's own. */
+    public Map<String, Object> serde(String registryUrl, Map<String, Object> own) {
+        Map<String, Object> all = new HashMap<>(registry);
+        all.put("schema.registry.url", registryUrl);
+        all.putAll(own);
+        return all;
     }
 
     public String bootstrapServers() {

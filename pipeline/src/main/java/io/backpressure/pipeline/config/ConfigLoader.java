@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final String KAFKA_ENV_PREFIX = "PIPELINE_KAFKA_";
+    private static final String REGISTRY_ENV_PREFIX = "PIPELINE_SCHEMA_REGISTRY_";
     /** Settings the pipeline has its own name for: the same thing given twice with different values is refused. */
     private static final Map<String, String> SAME_AS = Map.of(
             "kafka.bootstrap.servers", "pipeline.bootstrap-servers",
@@ -69,9 +70,14 @@ public final class ConfigLoader {
                 put(s.name(), value, "environment " + s.envName());
             }
         }
+        java.util.Set<String> settingNames = new java.util.HashSet<>();
+        Setting.ALL.forEach(s -> settingNames.add(s.envName()));
         env.forEach((name, value) -> {
             if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
                 put(kafkaNameOf(name), value, "environment " + name);
+            } else if (name.startsWith(REGISTRY_ENV_PREFIX) && !settingNames.contains(name)) {
+                put("schema.registry." + name.substring(REGISTRY_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value,
+                        "environment " + name);
             }
         });
         return this;
@@ -93,11 +99,16 @@ public final class ConfigLoader {
         return this;
     }
 
+    /** The schema registry client's own settings, under Confluent's names: passed to every serde as they are. */
+    static boolean isRegistrySetting(String name) {
+        return name.startsWith("schema.registry.") || name.startsWith("basic.auth.") || name.startsWith("bearer.auth.");
+    }
+
     private void put(String name, String value, String source) {
         String key = name.strip();
-        if (!key.startsWith("kafka.") && Setting.named(key) == null) {
-            throw new IllegalArgumentException("unknown setting " + key + " (from " + source
-                    + "); pipeline settings are listed by 'pipeline config', Kafka properties go as kafka.<name>");
+        if (!key.startsWith("kafka.") && !isRegistrySetting(key) && Setting.named(key) == null) {
+            throw new IllegalArgumentException("unknown setting " + key + " (from " + source + "); pipeline settings are listed by "
+                    + "'pipeline config', Kafka properties go as kafka.<name>, the registry client's as schema.registry.<name>");
         }
         values.put(key, value.strip());
         sources.put(key, source);
@@ -108,9 +119,12 @@ public final class ConfigLoader {
         refuseSettingsNamedTwice();
         warnOfUnknownKafkaNames();
         Map<String, String> streams = new HashMap<>();
+        Map<String, String> registry = new HashMap<>();
         resolved.forEach((k, v) -> {
             if (k.startsWith("kafka.")) {
                 streams.put(k.substring("kafka.".length()), v);
+            } else if (isRegistrySetting(k)) {
+                registry.put(k, v);
             }
         });
         KafkaSettings kafka = new KafkaSettings(
@@ -120,7 +134,8 @@ public final class ConfigLoader {
                 get("pipeline.application-id"),
                 ProcessingGuarantee.parse("pipeline.processing-guarantee", get("pipeline.processing-guarantee")),
                 get("pipeline.state-dir"),
-                streams);
+                streams,
+                registry);
         TopicSettings topics = new TopicSettings(
                 get("pipeline.topics.input"),
                 get("pipeline.topics.results"),

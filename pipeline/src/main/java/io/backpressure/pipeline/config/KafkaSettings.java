@@ -8,6 +8,8 @@ import java.util.Map;
  * @param registryTimeout  how long one schema registry request may take, per URL tried; null to derive it from the
  *                         stream thread's blocking bound (see {@link PipelineConfig#registryTimeout()})
  * @param streamsOverrides any Kafka Streams or client property, given as {@code kafka.<name>} in the configuration
+ * @param registrySettings the registry client's own settings under Confluent's names ({@code basic.auth.*},
+ *                         {@code bearer.auth.*}, {@code schema.registry.ssl.*})
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -16,7 +18,8 @@ public record KafkaSettings(
         String applicationId,
         ProcessingGuarantee guarantee,
         String stateDir,
-        Map<String, String> streamsOverrides) {
+        Map<String, String> streamsOverrides,
+        Map<String, String> registrySettings) {
 
     public KafkaSettings {
         Check.notBlank("pipeline.bootstrap-servers", bootstrapServers);
@@ -36,11 +39,12 @@ public record KafkaSettings(
         }
         Check.notBlank("pipeline.state-dir", stateDir);
         streamsOverrides = Map.copyOf(streamsOverrides);
+        registrySettings = Map.copyOf(registrySettings);
     }
 
     /** The settings every Kafka client of this configuration is built from. */
     public ClientConfigs clients() {
-        return ClientConfigs.of(bootstrapServers, streamsOverrides);
+        return ClientConfigs.of(bootstrapServers, streamsOverrides, registrySettings);
     }
 
     /** Registry URLs a request may try in turn (the setting is comma-separated). */

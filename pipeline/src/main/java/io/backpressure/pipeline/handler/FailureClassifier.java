@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.handler;
 
+import io.backpressure.pipeline.config.Secrets;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -28,10 +29,11 @@ public final class FailureClassifier {
         return new Outcome.RetryableFailure(error);
     }
 
+    /** The failure as one bounded line, with the user info and query string of any URL in it hidden (credentials). */
     public static String describe(Throwable cause) {
         String message = cause.getMessage();
         String text = cause.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace('\n', ' '));
-        return bound(text);
+        return bound(Secrets.redactUrls(text));
     }
 
     public static String bound(String text) {

@@ -54,7 +54,7 @@ public final class RequestProducer {
     public long produce(ProduceSpec spec, LongConsumer progress, BooleanSupplier stop) {
         requireTopic();
         AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
-        serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+        serializer.configure(clients.serde(registryUrl, Map.of()), false);
         Map<String, Object> config = clients.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

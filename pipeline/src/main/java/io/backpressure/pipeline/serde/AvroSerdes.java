@@ -21,6 +21,16 @@ public final class AvroSerdes {
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password}, used when the source is {@code USER_INFO}. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    /** {@code STATIC_TOKEN} (the default when a token is set): send {@link #BEARER_AUTH_TOKEN} as a bearer token. */
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
+    /** The registry's bearer token; instead of basic credentials. */
+    public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
+    /**
+     * TLS to the registry, under Confluent's names: {@code schema.registry.ssl.truststore.location}, {@code .password},
+     * {@code .type} (a private CA, without touching the JVM's default truststore) and {@code schema.registry.ssl.keystore.*}
+     * with {@code schema.registry.ssl.key.password} (mutual TLS).
+     */
+    public static final String SSL_PREFIX = "schema.registry.ssl.";
     /**
      * How long one registry request may take, connection included, in milliseconds (default 15000). This serde's own
      * setting (Confluent's serde ignores it): a caller that must not block longer, such as a stream thread, sets it.

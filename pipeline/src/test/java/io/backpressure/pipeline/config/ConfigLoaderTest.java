@@ -159,4 +159,19 @@ class ConfigLoaderTest {
                 () -> new ConfigLoader().set("pipeline.topics.replication-factor", "0").load());
         assertEquals("pipeline.topics.replication-factor must be >= 1, or -1 for the broker's default, was 0", e.getMessage());
     }
+
+    @Test
+    void registryClientSettingsPassToEverySerdeUnderConfluentsNames() {
+        ConfigLoader loader = new ConfigLoader().environment(Map.of(
+                "PIPELINE_SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION", "/etc/pipeline/registry-ca.p12",
+                "PIPELINE_SCHEMA_REGISTRY_URL", "https://registry.example/apis/ccompat/v7"))
+                .set("basic.auth.credentials.source", "USER_INFO").set("basic.auth.user.info", "svc:pw");
+        PipelineConfig config = loader.load();
+        Map<String, Object> serde = config.kafka().clients().serde(config.kafka().schemaRegistryUrl(), Map.of());
+        assertEquals("/etc/pipeline/registry-ca.p12", serde.get("schema.registry.ssl.truststore.location"));
+        assertEquals("USER_INFO", serde.get("basic.auth.credentials.source"));
+        assertEquals("svc:pw", serde.get("basic.auth.user.info"));
+        assertEquals("https://registry.example/apis/ccompat/v7", serde.get("schema.registry.url"));
+        assertEquals(null, serde.get("schema.registry.url.x"));
+    }
 }

@@ -32,4 +32,11 @@ class FailureClassifierTest {
         assertEquals(FailureClassifier.MAX_ERROR_LENGTH, text.length());
         assertEquals("RuntimeException: xx", text.substring(0, 20));
     }
+
+    @Test
+    void aFailureNamingAUrlLosesItsCredentialsAndQueryBeforeItReachesAHeaderOrALog() {
+        String text = FailureClassifier.describe(new java.io.IOException(
+                "connect to https://svc:p4ssw0rd@api.example:8443/v1/work?api_key=k3y failed"));
+        assertEquals("IOException: connect to https://[hidden]@api.example:8443/v1/work?[hidden] failed", text);
+    }
 }

@@ -125,6 +125,21 @@ class HttpSchemaRegistryTest {
     }
 
     @Test
+    void aBearerTokenIsSentAsSuchUnderEitherNameAndNeverAppearsInErrors() {
+        String url = start(r -> new FakeRegistryServer.Response(401, "{\"error_code\": 40101, \"message\": \"Unauthorized\"}"));
+        for (String name : new String[] {AvroSerdes.BEARER_AUTH_TOKEN, "schema.registry." + AvroSerdes.BEARER_AUTH_TOKEN}) {
+            RegistryErrorException e = assertThrows(RegistryErrorException.class,
+                    () -> SerdeFixtures.<WorkRequest>serializer(settings(url, name, "t0k3n-s3cr3t")).serialize(TOPIC, request("r-1")));
+            assertEquals("Bearer t0k3n-s3cr3t", server.requests().get(server.requests().size() - 1).authorization());
+            assertFalse(e.getMessage().contains("t0k3n"), e.getMessage());
+        }
+        org.apache.kafka.common.config.ConfigException both = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> SerdeFixtures.<WorkRequest>serializer(settings(url, AvroSerdes.BEARER_AUTH_TOKEN, "t", AvroSerdes.BASIC_AUTH_CREDENTIALS_SOURCE,
+                        "USER_INFO", AvroSerdes.BASIC_AUTH_USER_INFO, "u:p")));
+        assertTrue(both.getMessage().contains("choose one way to authenticate"), both.getMessage());
+    }
+
+    @Test
     void credentialsWrittenInTheUrlAreSentAndRedactedFromMessages() {
         String url = start(r -> new FakeRegistryServer.Response(500, "{\"error_code\": 50001, \"message\": \"store error\"}"));
         String withCredentials = url.replace("http://", "http://svc:s3cr3t-pw@");

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -45,14 +46,18 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
     private final List<Endpoint> endpoints;
     private final Duration requestTimeout;
+    private final HttpClient client;
     private final AtomicInteger current = new AtomicInteger();
 
-    public HttpSchemaRegistry(List<Endpoint> endpoints, Duration requestTimeout) {
+    /** @param sslContext TLS of {@code schema.registry.ssl.*}, or null for the JVM's defaults (and the shared client) */
+    public HttpSchemaRegistry(List<Endpoint> endpoints, Duration requestTimeout, SSLContext sslContext) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one registry endpoint is needed");
         }
         this.endpoints = List.copyOf(endpoints);
         this.requestTimeout = requestTimeout;
+        this.client = sslContext == null ? CLIENT : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).sslContext(sslContext).build();
     }
 
     @Override
@@ -119,7 +124,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             Endpoint endpoint = endpoints.get(index);
             HttpResponse<String> response;
             try {
-                response = CLIENT.send(request(endpoint, method, path, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = client.send(request(endpoint, method, path, body), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 lastFailure = e;
                 continue;

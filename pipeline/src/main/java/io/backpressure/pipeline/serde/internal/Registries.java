@@ -11,7 +11,7 @@ public final class Registries {
     public static SchemaRegistry open(SerdeConfig config) {
         SchemaRegistry backend = config.mockScope() != null
                 ? MockSchemaRegistry.forScope(config.mockScope())
-                : new HttpSchemaRegistry(config.endpoints(), config.requestTimeout());
+                : new HttpSchemaRegistry(config.endpoints(), config.requestTimeout(), config.sslContext());
         return new CachingSchemaRegistry(backend);
     }
 }

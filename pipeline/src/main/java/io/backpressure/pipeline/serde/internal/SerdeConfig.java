@@ -5,6 +5,7 @@ import io.backpressure.pipeline.serde.MockSchemaRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,9 +20,10 @@ import org.apache.kafka.common.config.ConfigException;
  * @param endpoints  registry URLs in the order to try them; empty when {@code mockScope} is set
  * @param mockScope  the scope of a {@code mock://} URL, or null
  * @param requestTimeout how long one registry request may take
+ * @param sslContext     TLS from {@code schema.registry.ssl.*}; null for the JVM's defaults
  */
 public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean autoRegisterSchemas, boolean useLatestVersion,
-                          boolean specificAvroReader, Duration requestTimeout) {
+                          boolean specificAvroReader, Duration requestTimeout, SSLContext sslContext) {
 
     private static final String SOURCE_URL = "URL";
     private static final String SOURCE_USER_INFO = "USER_INFO";
@@ -39,14 +41,22 @@ public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean au
         boolean specific = bool(configs, AvroSerdes.SPECIFIC_AVRO_READER, false);
         Duration timeout = Duration.ofMillis(positiveLong(configs, AvroSerdes.REQUEST_TIMEOUT_MS, AvroSerdes.DEFAULT_REQUEST_TIMEOUT_MS));
         if (urls.get(0).startsWith(MockSchemaRegistry.URL_PREFIX)) {
-            return new SerdeConfig(List.of(), mockScope(urls), autoRegister, useLatest, specific, timeout);
+            return new SerdeConfig(List.of(), mockScope(urls), autoRegister, useLatest, specific, timeout, null);
         }
-        BasicAuth userInfoAuth = userInfoAuth(configs);
+        RegistryAuth userInfoAuth = userInfoAuth(configs);
+        RegistryAuth bearer = bearerAuth(configs);
+        if (bearer != null && userInfoAuth != null) {
+            throw new ConfigException(AvroSerdes.BEARER_AUTH_TOKEN, "<hidden>", "is set together with "
+                    + AvroSerdes.BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO: choose one way to authenticate");
+        }
+        if (bearer != null) {
+            userInfoAuth = bearer;
+        }
         List<Endpoint> endpoints = new ArrayList<>();
         for (String url : urls) {
             endpoints.add(endpoint(url, userInfoAuth));
         }
-        return new SerdeConfig(endpoints, null, autoRegister, useLatest, specific, timeout);
+        return new SerdeConfig(endpoints, null, autoRegister, useLatest, specific, timeout, RegistryTls.context(configs));
     }
 
     private static List<String> urls(Object raw) {
@@ -78,7 +88,7 @@ public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean au
         return scope;
     }
 
-    private static Endpoint endpoint(String url, BasicAuth userInfoAuth) {
+    private static Endpoint endpoint(String url, RegistryAuth userInfoAuth) {
         URI uri;
         try {
             uri = new URI(url);
@@ -89,18 +99,41 @@ public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean au
         if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
             throw new ConfigException(AvroSerdes.SCHEMA_REGISTRY_URL, redact(url), "must be an http:// or https:// URL with a host");
         }
-        BasicAuth auth = userInfoAuth;
+        RegistryAuth auth = userInfoAuth;
         if (auth == null && uri.getRawUserInfo() != null) {
-            auth = BasicAuth.fromUserInfo(uri.getUserInfo());
+            auth = RegistryAuth.basic(uri.getUserInfo());
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
         URI base = URI.create(scheme + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + path);
         return new Endpoint(base, auth);
     }
 
+    /** A setting under Confluent's name, or under the same name with the {@code schema.registry.} prefix. */
+    static Object setting(Map<String, ?> configs, String name) {
+        Object value = configs.get(name);
+        return value != null ? value : configs.get("schema.registry." + name);
+    }
+
+    /** The bearer token of {@code bearer.auth.token}, or null. */
+    private static RegistryAuth bearerAuth(Map<String, ?> configs) {
+        Object token = setting(configs, AvroSerdes.BEARER_AUTH_TOKEN);
+        Object source = setting(configs, AvroSerdes.BEARER_AUTH_CREDENTIALS_SOURCE);
+        if (source != null && !source.toString().trim().equalsIgnoreCase("STATIC_TOKEN")) {
+            throw new ConfigException(AvroSerdes.BEARER_AUTH_CREDENTIALS_SOURCE, source, "must be STATIC_TOKEN (the only source supported)");
+        }
+        if (token == null || token.toString().isBlank()) {
+            if (source != null) {
+                throw new ConfigException(AvroSerdes.BEARER_AUTH_TOKEN, null, "is required when " + AvroSerdes.BEARER_AUTH_CREDENTIALS_SOURCE
+                        + " is set");
+            }
+            return null;
+        }
+        return RegistryAuth.bearer(token.toString().trim());
+    }
+
     /** Credentials of {@code basic.auth.credentials.source=USER_INFO}; null for the default source, the URL's user info. */
-    private static BasicAuth userInfoAuth(Map<String, ?> configs) {
-        Object rawSource = configs.get(AvroSerdes.BASIC_AUTH_CREDENTIALS_SOURCE);
+    private static RegistryAuth userInfoAuth(Map<String, ?> configs) {
+        Object rawSource = setting(configs, AvroSerdes.BASIC_AUTH_CREDENTIALS_SOURCE);
         String source = rawSource == null ? SOURCE_URL : rawSource.toString().trim().toUpperCase(Locale.ROOT);
         if (source.equals(SOURCE_URL)) {
             return null;
@@ -117,7 +150,7 @@ public record SerdeConfig(List<Endpoint> endpoints, String mockScope, boolean au
             throw new ConfigException(AvroSerdes.BASIC_AUTH_USER_INFO, userInfo == null ? null : "<hidden>",
                     "must be user:password when " + AvroSerdes.BASIC_AUTH_CREDENTIALS_SOURCE + " is USER_INFO");
         }
-        return BasicAuth.fromUserInfo(userInfo.toString());
+        return RegistryAuth.basic(userInfo.toString());
     }
 
     private static long positiveLong(Map<String, ?> configs, String name, long defaultValue) {
