@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +78,14 @@ public final class TopicSetup {
                 }
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SaslAuthenticationException) {
+                throw new IllegalStateException("Kafka refused the credentials (check kafka.sasl.jaas.config and kafka.sasl.mechanism): "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+            if (e.getCause() instanceof SslAuthenticationException) {
+                throw new IllegalStateException("the TLS handshake with Kafka failed (check kafka.ssl.truststore.location and "
+                        + "kafka.ssl.truststore.password): " + e.getCause().getMessage(), e.getCause());
+            }
             throw new IllegalStateException("could not create or describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer within 30 s while creating topics " + names

@@ -22,20 +22,32 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private final ChildProcess process;
     private final int port;
+    /** Where readiness is checked: the client port, or a loopback PLAINTEXT listener of a secured broker. */
+    private final int plainPort;
 
-    private KafkaBrokerProcess(ChildProcess process, int port) {
+    private KafkaBrokerProcess(ChildProcess process, int port, int plainPort) {
         this.process = process;
         this.port = port;
+        this.plainPort = plainPort;
     }
 
     public static KafkaBrokerProcess start(Path dataDir, int port, int controllerPort, Duration timeout) {
+        return start(dataDir, port, controllerPort, timeout, null);
+    }
+
+    /**
+     * @param security null for a PLAINTEXT listener; otherwise the client listener is SASL_SSL (SCRAM-SHA-512), and an
+     *                 internal PLAINTEXT listener on another loopback port serves the broker itself
+     */
+    public static KafkaBrokerProcess start(Path dataDir, int port, int controllerPort, Duration timeout, BrokerSecurity security) {
         requireFree(port, "Kafka broker");
         requireFree(controllerPort, "Kafka controller");
         try {
             Path logDir = dataDir.resolve("kafka");
             Files.createDirectories(logDir);
             Path config = dataDir.resolve("server.properties");
-            writeConfig(config, logDir, port, controllerPort);
+            int plainPort = security == null ? port : Ports.ephemeral();
+            writeConfig(config, logDir, port, controllerPort, plainPort, security);
             // Absolute, because the child runs in the data directory and the jar may have been started by a relative path.
             String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                     .map(entry -> Path.of(entry).toAbsolutePath().toString())
@@ -43,12 +55,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-Dpipeline.log.level=WARN", "-cp", classpath);
             boolean reused = Files.exists(logDir.resolve("meta.properties"));
             if (!reused) {
-                format(dataDir, jvm, config);
+                format(dataDir, jvm, config, security);
             }
             List<String> args = new java.util.ArrayList<>(jvm);
             args.addAll(List.of("kafka.Kafka", config.toString()));
             ChildProcess child = ChildProcess.startJava("Kafka broker", args, dataDir.resolve("kafka.log"), dataDir, Map.of());
-            KafkaBrokerProcess broker = new KafkaBrokerProcess(child, port);
+            KafkaBrokerProcess broker = new KafkaBrokerProcess(child, port, plainPort);
             try {
                 broker.awaitReady(timeout);
             } catch (LocalStackException e) {
@@ -72,16 +84,25 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private static void writeConfig(Path config, Path logDir, int port, int controllerPort) throws IOException {
+    private static void writeConfig(Path config, Path logDir, int port, int controllerPort, int plainPort, BrokerSecurity security)
+            throws IOException {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        if (security == null) {
+            props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            props.put("listeners", "SASL_SSL://" + HOST + ":" + port + ",PLAINTEXT://" + HOST + ":" + plainPort
+                    + ",CONTROLLER://" + HOST + ":" + controllerPort);
+            props.put("advertised.listeners", "SASL_SSL://" + HOST + ":" + port + ",PLAINTEXT://" + HOST + ":" + plainPort);
+            props.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.putAll(security.brokerSettings());
+        }
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir.toAbsolutePath().toString());
         props.put("num.partitions", "1");
         // A single node: every internal topic must fit on one replica.
@@ -98,9 +119,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
-    private static void format(Path dataDir, List<String> jvm, Path config) throws IOException {
+    private static void format(Path dataDir, List<String> jvm, Path config, BrokerSecurity security) throws IOException {
         List<String> args = new java.util.ArrayList<>(jvm);
         args.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+        if (security != null) {
+            // SCRAM users live in the cluster metadata: a KRaft cluster gets its first ones when it is formatted.
+            args.addAll(List.of("--add-scram", security.scramCredential()));
+        }
         ChildProcess formatter = ChildProcess.startJava("Kafka storage format", args, dataDir.resolve("kafka-format.log"),
                 dataDir, Map.of());
         try {
@@ -124,14 +149,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + plainPort,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new LocalStackException(process.describeExit());
             }
-            if (Ports.isListening(HOST, port)) {
+            if (Ports.isListening(HOST, plainPort)) {
                 try (Admin admin = Admin.create(adminConfig)) {
                     admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
                     return;

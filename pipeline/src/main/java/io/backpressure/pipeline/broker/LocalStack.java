@@ -24,12 +24,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the broker and the registry in parallel (they do not depend on each other) and waits for both. */
     public static LocalStack start(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+        return start(dataDir, kafkaPort, controllerPort, registryPort, null);
+    }
+
+    /** @param security null for a PLAINTEXT broker; otherwise its client listener is SASL_SSL with SCRAM-SHA-512 */
+    public static LocalStack start(Path dataDir, int kafkaPort, int controllerPort, int registryPort, BrokerSecurity security) {
         Path dir = dataDir.toAbsolutePath();
         CompletableFuture<RegistryProcess> registry = CompletableFuture.supplyAsync(
                 () -> RegistryProcess.start(dir, registryPort, START_TIMEOUT));
         KafkaBrokerProcess broker;
         try {
-            broker = KafkaBrokerProcess.start(dir, kafkaPort, controllerPort, START_TIMEOUT);
+            broker = KafkaBrokerProcess.start(dir, kafkaPort, controllerPort, START_TIMEOUT, security);
         } catch (RuntimeException e) {
             try {
                 registry.join().close();

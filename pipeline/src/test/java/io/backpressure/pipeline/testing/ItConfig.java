@@ -6,7 +6,6 @@ import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.config.TopicSettings;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -17,7 +16,7 @@ public final class ItConfig {
 
     /** Creates the pipeline's topics (input, results, dropped, delay topics), for tests that produce before the app starts. */
     public static void createTopics(PipelineConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.kafka().clients().admin(Map.of()))) {
             TopicSettings t = config.topics();
             TopicSetup.ensure(admin, new TopicSettings(t.input(), t.results(), t.dropped(), t.partitions(), t.replicationFactor(), true),
                     config.delayTopics());
