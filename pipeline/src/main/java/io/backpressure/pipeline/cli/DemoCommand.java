@@ -4,6 +4,9 @@ import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
 import io.backpressure.pipeline.config.ConfigLoader;
+import io.backpressure.pipeline.broker.BrokerSecurity;
+import io.backpressure.pipeline.broker.LocalStack;
+import io.backpressure.pipeline.broker.Ports;
 import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.lag.LagReader;
@@ -43,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = ".pipeline-local", description = "data of the local stack if the demo starts it")
     Path dataDir;
 
+    @Option(names = "--secure", description = "run through a secured local stack of its own (SASL_SSL, SCRAM-SHA-512; data in "
+            + "<data-dir>/secure): every client connects with the same kafka.* settings")
+    boolean secure;
+
     @Spec
     CommandSpec spec;
 
@@ -57,15 +64,40 @@ final class DemoCommand implements Callable<Integer> {
             // Lag is measured from committed offsets; commit every second so the demo's lag column moves.
             loader.set("kafka.commit.interval.ms", "1000");
         }
+        if (secure) {
+            return secureDemo(loader, out);
+        }
         PipelineConfig config = loader.load();
-        return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> {
-            try (PipelineApp app = PipelineApp.start(config)) {
-                Tally.Summary summary = runAndAccount(app, config, "demo-" + System.currentTimeMillis(), out);
-                out.println(summary.line());
-                out.flush();
-                return summary.missing() == 0 ? 0 : 1;
-            }
-        });
+        return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> demo(config, out));
+    }
+
+    private int demo(PipelineConfig config, PrintWriter out) {
+        try (PipelineApp app = PipelineApp.start(config)) {
+            Tally.Summary summary = runAndAccount(app, config, "demo-" + System.currentTimeMillis(), out);
+            out.println(summary.line());
+            out.flush();
+            return summary.missing() == 0 ? 0 : 1;
+        }
+    }
+
+    /** The same demo on a secured stack started for it, on free ports: the app and every client use its settings. */
+    private int secureDemo(ConfigLoader loader, PrintWriter out) {
+        Path dir = dataDir.resolve("secure");
+        out.println("starting a secured local stack (SASL_SSL, SCRAM-SHA-512; data in " + dir.toAbsolutePath() + ") ...");
+        out.flush();
+        BrokerSecurity security = BrokerSecurity.in(dir.resolve("tls"));
+        LocalStack stack = LocalStack.start(dir, Ports.ephemeral(), Ports.ephemeral(), Ports.ephemeral(), security);
+        try {
+            security.clientSettings(stack.bootstrapServers()).forEach(loader::set);
+            loader.set("pipeline.schema-registry.url", stack.registryUrl());
+            out.println("connecting as user " + BrokerSecurity.CLIENT_USER + " to " + stack.bootstrapServers() + " over SASL_SSL");
+            out.flush();
+            return demo(loader.load(), out);
+        } finally {
+            spec.commandLine().getErr().println("stopping the secured local stack started for this command");
+            spec.commandLine().getErr().flush();
+            stack.close();
+        }
     }
 
     private Tally.Summary runAndAccount(PipelineApp app, PipelineConfig config, String prefix, PrintWriter out) {
