@@ -29,6 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.Set;
@@ -78,16 +80,22 @@ public final class PipelineApp implements AutoCloseable {
             LOG.warn("Avro's decoder limits were fixed before the pipeline started; to bound them, start the JVM with"
                     + " -Dorg.apache.avro.limits.string.maxLength=... (and bytes.maxLength, collectionItems.maxLength)");
         }
-        try (Admin admin = Admin.create(config.kafka().clients().admin(Map.of()))) {
-            TopicSetup.ensure(admin, config.topics(), config.delayTopics());
-        }
         Map<String, Object> serdeConfig = config.kafka().clients().serde(config.kafka().schemaRegistryUrl(),
                 Map.of(AvroSerdes.SPECIFIC_AVRO_READER, true, AvroSerdes.REQUEST_TIMEOUT_MS, config.registryTimeout().toMillis()));
         AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
         requests.configure(serdeConfig, false);
         AvroSerializer<WorkResult> results = new AvroSerializer<>();
         results.configure(serdeConfig, false);
-        prepareResultSchema(results, config.topics().results());
+        // The broker and the registry are asked at once: every part of a start counts in a rolling restart.
+        CompletableFuture<Void> resultSchema = CompletableFuture.runAsync(() -> prepareResultSchema(results, config.topics().results()));
+        try (Admin admin = Admin.create(config.kafka().clients().admin(Map.of()))) {
+            TopicSetup.ensure(admin, config.topics(), config.delayTopics());
+        }
+        try {
+            resultSchema.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         StreamsHolder holder = new StreamsHolder();
         Probe probe = config.health().probeUrl().isEmpty() ? Probe.viaHandler(handler, Clock.systemUTC())
                 : Probe.url(config.health().probeUrl(), config.window().handlerTimeout());
@@ -114,11 +122,11 @@ public final class PipelineApp implements AutoCloseable {
         streams.setGlobalStateRestoreListener(restores);
         new KafkaStreamsMetrics(streams).bindTo(registry);
         InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
+        streams.start();
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
         consumed.add(config.topics().input());
         LagMonitor lag = new LagMonitor(config.kafka().clients(), config.kafka().applicationId(), consumed,
                 config.observability().lagRefresh(), registry);
-        streams.start();
         lag.start();
         StatusServer server = config.observability().httpPort() == 0 ? null : StatusServer.start(config.observability().httpHost(),
                 config.observability().httpPort(), new AppStatus(streams, instance, health, lag, registry, config.kafka().applicationId(), restores));

@@ -153,11 +153,6 @@ final class RetryTimers {
         routed.clear();
     }
 
-    /** Entries in the store: waiting for release, or released and not yet deleted. */
-    long size() {
-        return waiting + released.size();
-    }
-
     /**
      * The store is full: release what is due, and if nothing is, wait for the earliest entry to come due, up to the
      * stream thread's blocking bound. Past it the record is taken anyway (the bound is soft by one batch) rather than
