@@ -51,6 +51,10 @@ final class AppStatus implements StatusSource {
         doc.put("timeMillis", System.currentTimeMillis());
         doc.put("inFlight", instance.window().inFlight());
         doc.put("capacity", instance.window().capacity());
+        doc.put("limit", instance.window().limit());
+        doc.put("adaptive", instance.window().isAdaptive());
+        doc.put("latencyMillis", instance.window().measuredLatency().toNanos() / 1e6);
+        doc.put("noLoadLatencyMillis", instance.window().noLoadLatency().toNanos() / 1e6);
         doc.put("handlerCalls", stats.handlerCalls());
         doc.put("results", stats.results());
         doc.put("retriesScheduled", stats.retriesScheduled());

@@ -7,7 +7,7 @@ import java.time.Duration;
 public final class Bench {
     /** The scenarios, named on the command line in lower case with dashes ({@code littles-law}). */
     public enum Scenario {
-        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD, CHAOS, RESTART;
+        OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD, CHAOS, RESTART, ADAPTIVE;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -40,9 +40,13 @@ public final class Bench {
         ChaosBench.run(guarantee, duration, seed, dataDir, kafkaSettings, out).print(out);
     }
 
-    /** @param kafkaSettings {@code kafka.*} settings applied to every app of the scenario (the scenario's own win) */
+    /**
+     * @param kafkaSettings {@code kafka.*} settings applied to every app of the scenario (the scenario's own win)
+     * @param limit         adaptive: the adaptive limit compared with the fixed window
+     */
     public static void run(Scenario scenario, String bootstrapServers, String registryUrl, java.util.Map<String, String> kafkaSettings,
-                           Long records, Duration duration, java.nio.file.Path csv, java.nio.file.Path svg, PrintWriter out) throws Exception {
+                           Long records, Duration duration, java.nio.file.Path csv, java.nio.file.Path svg, String limit,
+                           PrintWriter out) throws Exception {
         out.printf("bench %s on %d cores, Java %s%s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), kafkaSettings.isEmpty() ? "" : ", with " + kafkaSettings);
         out.flush();
@@ -58,6 +62,7 @@ public final class Bench {
                 case RETRY_AMPLIFICATION -> RetryScenarios.amplification(env, records != null ? records : 20_000);
                 case OVERLOAD -> OverloadBench.run(env, csv, svg);
                 case RESTART -> RestartBench.run(env);
+                case ADAPTIVE -> AdaptiveBench.run(env, limit, svg);
                 case CHAOS -> throw new IllegalArgumentException("chaos runs on a stack of its own: use Bench.chaos");
             };
         }

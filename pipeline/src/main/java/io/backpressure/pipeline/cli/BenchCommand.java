@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Run a benchmark on the local broker (started if needed); ends with a RESULT <json> line. "
-        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, restart, chaos "
+        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, restart, adaptive, chaos "
         + "(chaos starts a broker and registry of its own, which it stops and restarts). "
         + "Each scenario fixes its pipeline.* settings; --set kafka.<name>=<value> tunes Kafka Streams and its clients. "
         + "The topics a run creates are deleted when it ends.")
@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "overhead, littles-law, pc-workload, backlog-memory, "
-            + "retry-lateness, retry-amplification, overload, restart or chaos")
+            + "retry-lateness, retry-amplification, overload, restart, adaptive or chaos")
     String scenario;
 
     @Option(names = "--records", description = "records to use (default depends on the scenario)")
@@ -50,8 +50,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "overload: write the per-second series as CSV")
     Path csv;
 
-    @Option(names = "--svg", paramLabel = "FILE", description = "overload: draw goodput and downstream load over time as SVG")
+    @Option(names = "--svg", paramLabel = "FILE", description = "overload, adaptive: draw the run's series over time as SVG")
     Path svg;
+
+    @Option(names = "--limit", defaultValue = "vegas",
+            description = "adaptive: the adaptive limit run beside the fixed window: vegas, gradient2 or aimd (default: ${DEFAULT-VALUE})")
+    String limit;
 
     @Option(names = "--data-dir", defaultValue = ".pipeline-local", description = "data of the local stack if the bench starts it")
     Path dataDir;
@@ -92,6 +96,9 @@ final class BenchCommand implements Callable<Integer> {
             Bench.chaos(guarantee, Durations.parse("--duration", duration == null ? "3m" : duration), seed, dataDir, kafkaSettings, out);
             return 0;
         }
+        if (!List.of("vegas", "gradient2", "aimd").contains(limit)) {
+            throw new IllegalArgumentException("--limit must be vegas, gradient2 or aimd, was " + limit);
+        }
         List<String> unused = changedPipelineSettings(loader);
         if (!unused.isEmpty()) {
             out.printf("note: each scenario fixes its own pipeline.* settings, so these from --config or the environment are not used: %s%n",
@@ -99,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> {
             Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), kafkaSettings, records,
-                    Durations.parse("--duration", duration == null ? "30s" : duration), csv, svg, out);
+                    Durations.parse("--duration", duration == null ? "30s" : duration), csv, svg, limit, out);
             return 0;
         });
     }

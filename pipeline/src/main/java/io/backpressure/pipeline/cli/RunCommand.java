@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -17,12 +18,21 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Option(names = "--capacity-schedule", paramLabel = "AFTER:WORKERS,...",
+            description = "shortcut for pipeline.handler.simulated.capacity-schedule: change the simulated downstream's workers "
+                    + "over time, e.g. 0s:100,60s:50,120s:100")
+    String capacitySchedule;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
-        PipelineConfig config = options.load();
+        var loader = options.loader();
+        if (capacitySchedule != null) {
+            loader.set("pipeline.handler.simulated.capacity-schedule", capacitySchedule);
+        }
+        PipelineConfig config = loader.load();
         PrintWriter out = spec.commandLine().getOut();
         PipelineApp app = PipelineApp.start(config);
         CountDownLatch done = new CountDownLatch(1);

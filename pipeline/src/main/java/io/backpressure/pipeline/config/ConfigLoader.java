@@ -146,7 +146,14 @@ public final class ConfigLoader {
         WindowSettings window = new WindowSettings(
                 integer("pipeline.window.capacity"),
                 duration("pipeline.handler.timeout"),
-                duration("pipeline.window.forward-interval"));
+                duration("pipeline.window.forward-interval"),
+                new WindowSettings.Limit(
+                        get("pipeline.window.limit"),
+                        integer("pipeline.window.limit.initial"),
+                        integer("pipeline.window.limit.min"),
+                        duration("pipeline.window.limit.sample-window"),
+                        decimal("pipeline.window.limit.aimd.backoff-ratio"),
+                        decimal("pipeline.window.limit.gradient2.rtt-tolerance")));
         HandlerSettings handler = new HandlerSettings(
                 get("pipeline.handler.type"),
                 new HandlerSettings.SimulatedDownstream(
@@ -154,7 +161,9 @@ public final class ConfigLoader {
                         get("pipeline.handler.simulated.distribution"),
                         decimal("pipeline.handler.simulated.failure-rate"),
                         integer("pipeline.handler.simulated.concurrency"),
-                        longValue("pipeline.handler.simulated.seed")),
+                        longValue("pipeline.handler.simulated.seed"),
+                        CapacitySchedule.parse("pipeline.handler.simulated.capacity-schedule",
+                                get("pipeline.handler.simulated.capacity-schedule"))),
                 get("pipeline.handler.http.url"),
                 integer("pipeline.handler.http.max-response-bytes"));
         RetrySettings retry = new RetrySettings(

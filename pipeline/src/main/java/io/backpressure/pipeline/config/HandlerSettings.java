@@ -29,8 +29,14 @@ public record HandlerSettings(String type, SimulatedDownstream simulated, String
      * @param failureRate         share of calls that fail with a retryable error
      * @param concurrency         calls served at once; 0 for unlimited. Past it calls queue, which is how overload shows
      * @param seed                seed of the downstream's random draws, for repeatable runs
+     * @param capacitySchedule    changes of {@code concurrency} over time; empty for none
      */
-    public record SimulatedDownstream(Duration latency, String distribution, double failureRate, int concurrency, long seed) {
+    public record SimulatedDownstream(Duration latency, String distribution, double failureRate, int concurrency, long seed,
+                                      CapacitySchedule capacitySchedule) {
+
+        public SimulatedDownstream(Duration latency, String distribution, double failureRate, int concurrency, long seed) {
+            this(latency, distribution, failureRate, concurrency, seed, CapacitySchedule.NONE);
+        }
 
         public SimulatedDownstream {
             Check.notNegative("pipeline.handler.simulated.latency", latency);

@@ -91,7 +91,7 @@ public final class HttpHandler implements RequestHandler {
         }
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = response.headers().firstValue("Retry-After").map(HttpHandler::parseRetryAfter).orElse(Duration.ZERO);
-            return new Outcome.RetryableFailure(error, retryAfter);
+            return new Outcome.RetryableFailure(error, retryAfter, status == 429 || status == 503);
         }
         return new Outcome.NonRetryableFailure(error);
     }

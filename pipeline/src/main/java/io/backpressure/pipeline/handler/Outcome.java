@@ -14,8 +14,13 @@ public sealed interface Outcome {
      *
      * @param error      error class and message, already bounded in length
      * @param retryAfter the downstream's own minimum wait before a retry ({@code Retry-After}); zero when it gave none
+     * @param overloaded the downstream said it is over capacity (HTTP 429 or 503): the adaptive window shrinks
      */
-    record RetryableFailure(String error, Duration retryAfter) implements Outcome {
+    record RetryableFailure(String error, Duration retryAfter, boolean overloaded) implements Outcome {
+        public RetryableFailure(String error, Duration retryAfter) {
+            this(error, retryAfter, false);
+        }
+
         public RetryableFailure(String error) {
             this(error, Duration.ZERO);
         }

@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.handler;
 
+import io.backpressure.pipeline.config.CapacitySchedule;
 import io.backpressure.pipeline.config.HandlerSettings;
 import io.backpressure.schemas.WorkRequest;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for a real service: each call takes a random service time and fails with a configured probability.
  * With a concurrency limit it behaves like a server with that many workers and an unbounded queue in front, so
  * offered load above its capacity shows up as growing latency, as with a real overloaded service.
- * It records the most calls it ever had outstanding, which the tests compare with the pipeline's window.
+ * It records the most calls it ever had outstanding, which the tests compare with the pipeline's window. Its worker
+ * count can change while it runs, on a schedule or by {@link #setConcurrency}, as a real service's capacity does after
+ * a deploy, a failover or next to a noisy neighbour.
  */
 public final class SimulatedDownstream implements RequestHandler {
     private final HandlerSettings.SimulatedDownstream settings;
@@ -28,6 +31,7 @@ public final class SimulatedDownstream implements RequestHandler {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger maxOutstanding = new AtomicInteger();
     private int busyWorkers;
+    private int workers;
 
     public SimulatedDownstream(HandlerSettings.SimulatedDownstream settings) {
         this.settings = settings;
@@ -37,6 +41,31 @@ public final class SimulatedDownstream implements RequestHandler {
             t.setDaemon(true);
             return t;
         });
+        this.workers = settings.concurrency();
+        for (CapacitySchedule.Step step : settings.capacitySchedule().steps()) {
+            timer.schedule(() -> setConcurrency(step.workers()), step.after().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Serves {@code workers} calls at once from now on (0 = unlimited); calls beyond it wait in the queue. */
+    public void setConcurrency(int workers) {
+        synchronized (this) {
+            this.workers = workers;
+            Call next;
+            while (hasFreeWorker() && (next = waiting.poll()) != null) {
+                busyWorkers++;
+                serve(next);
+            }
+        }
+    }
+
+    /** The workers serving at once now; 0 for unlimited. */
+    public synchronized int concurrency() {
+        return workers;
+    }
+
+    private boolean hasFreeWorker() {
+        return workers == 0 || busyWorkers < workers;
     }
 
     @Override
@@ -45,7 +74,7 @@ public final class SimulatedDownstream implements RequestHandler {
         maxOutstanding.accumulateAndGet(now, Math::max);
         Call call = new Call(request, new CompletableFuture<>());
         synchronized (this) {
-            if (settings.concurrency() == 0 || busyWorkers < settings.concurrency()) {
+            if (hasFreeWorker()) {
                 busyWorkers++;
                 serve(call);
             } else {
@@ -72,7 +101,8 @@ public final class SimulatedDownstream implements RequestHandler {
 
     private void finish(Call call, boolean fails) {
         synchronized (this) {
-            Call next = waiting.poll();
+            // A worker beyond a lowered count retires instead of taking the next call.
+            Call next = busyWorkers <= workers || workers == 0 ? waiting.poll() : null;
             if (next != null) {
                 serve(next);
             } else {

@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Gauges read from the instance's live objects: window in flight and capacity [pipeline_window_in_flight,
- * pipeline_window_capacity], paused [pipeline_paused], retry budget [pipeline_retry_budget_tokens] and retry release
+ * Gauges read from the instance's live objects: window in flight, limit and capacity [pipeline_window_in_flight,
+ * pipeline_window_limit, pipeline_window_capacity], the latencies the adaptive limit measures
+ * [pipeline_window_latency_seconds, pipeline_window_no_load_latency_seconds], paused [pipeline_paused], retry budget [pipeline_retry_budget_tokens] and retry release
  * lateness [pipeline_retry_release_lateness_seconds{quantile}, pipeline_retries_released_early_total].
  */
 public final class InstanceMeters {
@@ -19,6 +20,12 @@ public final class InstanceMeters {
     public static void bind(MeterRegistry registry, Window window, HealthGate health, RetryBudget budget, ReleaseLateness lateness) {
         Gauge.builder("pipeline.window.in.flight", window, Window::inFlight).description("handler calls in flight").register(registry);
         Gauge.builder("pipeline.window.capacity", window, Window::capacity).description("most handler calls in flight").register(registry);
+        Gauge.builder("pipeline.window.limit", window, Window::limit)
+                .description("handler calls allowed in flight now: the capacity, or the adaptive limit under it").register(registry);
+        Gauge.builder("pipeline.window.latency", window, w -> w.measuredLatency().toNanos() / 1e9).baseUnit("seconds")
+                .description("adaptive limit: average call latency of the last sample window (0 with a fixed window)").register(registry);
+        Gauge.builder("pipeline.window.no.load.latency", window, w -> w.noLoadLatency().toNanos() / 1e9).baseUnit("seconds")
+                .description("adaptive limit: the lowest sample window's latency lately (0 with a fixed window)").register(registry);
         Gauge.builder("pipeline.paused", health, h -> h.paused() ? 1 : 0).description("1 while consumption is paused").register(registry);
         Gauge.builder("pipeline.retry.budget.tokens", budget, RetryBudget::tokens).description("tokens left in the retry budget")
                 .register(registry);

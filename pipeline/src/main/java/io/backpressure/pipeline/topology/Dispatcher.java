@@ -8,7 +8,6 @@ import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.window.Window;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +20,9 @@ import java.util.function.Consumer;
  * whatever thread that happens, or when it times out; the outcome itself waits in the task's queue until the stream
  * thread forwards it (Kafka Streams allows forwarding only there).
  *
- * <p>Time-outs need no timer: every call of a task has the same timeout, so calls time out in the order they started,
- * and the stream thread expires the overdue head of that order whenever it looks at finished calls (which it does
- * while it waits, too). Whichever comes first, the answer or the expiry, settles the call; the other is ignored. An
+ * <p>Time-outs need no timer: every call has the same timeout, so calls time out in the order they started, and a
+ * stream thread expires the overdue head of that order ({@link CallTimeouts}, shared by the instance's tasks) whenever
+ * it looks at finished calls (which it does while it waits, too). Whichever comes first, the answer or the expiry, settles the call; the other is ignored. An
  * expired call's future is cancelled, so a handler that passes cancellation on (the HTTP handler does) releases its
  * connection and the downstream's work.
  */
@@ -37,12 +36,11 @@ final class Dispatcher {
     private final PipelineStats stats;
     private final Consumer<Outcome> listener;
     private final Clock clock;
-    /** Calls in the order they started; touched only by the stream thread. */
-    private final ArrayDeque<Pending> started = new ArrayDeque<>();
+    private final CallTimeouts timeouts;
     private final Outcome timedOut;
 
-    Dispatcher(RequestHandler handler, Window window, Duration timeout, BlockingQueue<Call> finished, PipelineStats stats,
-               Consumer<Outcome> listener, Clock clock) {
+    Dispatcher(RequestHandler handler, Window window, Duration timeout, CallTimeouts timeouts, BlockingQueue<Call> finished,
+               PipelineStats stats, Consumer<Outcome> listener, Clock clock) {
         this.handler = handler;
         this.window = window;
         this.timeout = timeout;
@@ -50,6 +48,7 @@ final class Dispatcher {
         this.stats = stats;
         this.listener = listener;
         this.clock = clock;
+        this.timeouts = timeouts;
         this.timedOut = new Outcome.RetryableFailure("TimeoutException: no answer within " + Durations.format(timeout));
     }
 
@@ -59,58 +58,56 @@ final class Dispatcher {
      * returned for the caller to forward at once. Otherwise returns null and the outcome arrives through the queue.
      */
     Call dispatch(Call call) {
+        long startNanos = System.nanoTime();
+        int inFlightAtStart = window.inFlight();
         CompletableFuture<Outcome> answer;
         try {
             answer = handler.handle(call.request(), call.attempt()).toCompletableFuture();
         } catch (RuntimeException thrownByHandler) {
-            return finish(call, FailureClassifier.classify(thrownByHandler));
+            return finish(call, FailureClassifier.classify(thrownByHandler), startNanos, inFlightAtStart);
         }
         if (answer.isDone()) {
-            return finish(call, outcomeOf(answer));
+            return finish(call, outcomeOf(answer), startNanos, inFlightAtStart);
         }
-        Pending pending = new Pending(call, System.nanoTime() + timeout.toNanos(), answer);
-        started.addLast(pending);
+        Pending pending = new Pending(call, startNanos, inFlightAtStart, startNanos + timeout.toNanos(), answer);
+        timeouts.add(pending);
         answer.whenComplete((outcome, failure) -> {
             Call settled = pending.settle();
             if (settled != null) {
-                finished.add(finish(settled, failure != null ? FailureClassifier.classify(failure) : outcome == null ? NULL_OUTCOME : outcome));
+                finished.add(finish(settled, failure != null ? FailureClassifier.classify(failure) : outcome == null ? NULL_OUTCOME : outcome,
+                        pending.startNanos, pending.inFlightAtStart));
             }
         });
         return null;
     }
 
-    /** Times out every call past its deadline; called on the stream thread. */
+    /** Times out every call of the instance past its deadline; called on a stream thread. */
     void expireOverdue() {
-        long now = System.nanoTime();
-        Pending head;
-        while ((head = started.peekFirst()) != null) {
-            if (!head.isSettled() && now < head.deadlineNanos) {
-                return;
-            }
-            started.pollFirst();
-            CompletableFuture<Outcome> answer = head.answer;
-            Call settled = head.settle();
-            if (settled != null) {
-                answer.cancel(true);
-                finished.add(finish(settled, timedOut));
-            }
-        }
+        timeouts.expireOverdue();
     }
 
-    /** How long until the oldest unsettled call times out; {@code Long.MAX_VALUE} when nothing is pending. */
+    /** How long until the instance's oldest unsettled call times out; {@code Long.MAX_VALUE} when nothing is pending. */
     long nanosUntilNextTimeout() {
-        Pending head;
-        while ((head = started.peekFirst()) != null && head.isSettled()) {
-            started.pollFirst();
-        }
-        return head == null ? Long.MAX_VALUE : Math.max(0, head.deadlineNanos - System.nanoTime());
+        return timeouts.nanosUntilNext();
     }
 
-    private Call finish(Call call, Outcome outcome) {
+    private Call finish(Call call, Outcome outcome, long startNanos, int inFlightAtStart) {
         window.release();
+        tellWindow(outcome, startNanos, inFlightAtStart);
         stats.handlerCall(outcome, clock.millis() - call.startedAtMillis());
         listener.accept(outcome);
         return call.finished(outcome);
+    }
+
+    /**
+     * Answers and refusals tell the adaptive limit how loaded the downstream is. Other retryable failures (a 500, a
+     * refused connection) say nothing about its queue, and their often quick answers would read as spare capacity.
+     */
+    private void tellWindow(Outcome outcome, long startNanos, int inFlightAtStart) {
+        boolean refused = outcome == timedOut || outcome instanceof Outcome.RetryableFailure failure && failure.overloaded();
+        if (refused || !(outcome instanceof Outcome.RetryableFailure)) {
+            window.onCallFinished(startNanos, System.nanoTime() - startNanos, inFlightAtStart, refused);
+        }
     }
 
     private static Outcome outcomeOf(CompletableFuture<Outcome> done) {
@@ -126,20 +123,41 @@ final class Dispatcher {
      * A call not yet answered. Settling hands its call to exactly one of the answer or the expiry, and drops the
      * reference: a settled entry waiting behind a slow one in the start order keeps nothing of the request alive.
      */
-    private static final class Pending {
+    private final class Pending implements CallTimeouts.Entry {
         private final AtomicBoolean settled = new AtomicBoolean();
+        private final long startNanos;
+        private final int inFlightAtStart;
         private final long deadlineNanos;
         private volatile CompletableFuture<Outcome> answer;
         private volatile Call call;
 
-        Pending(Call call, long deadlineNanos, CompletableFuture<Outcome> answer) {
+        Pending(Call call, long startNanos, int inFlightAtStart, long deadlineNanos, CompletableFuture<Outcome> answer) {
             this.call = call;
+            this.startNanos = startNanos;
+            this.inFlightAtStart = inFlightAtStart;
             this.deadlineNanos = deadlineNanos;
             this.answer = answer;
         }
 
-        boolean isSettled() {
+        @Override
+        public long deadlineNanos() {
+            return deadlineNanos;
+        }
+
+        @Override
+        public boolean isSettled() {
             return settled.get();
+        }
+
+        /** Cancels the call, so a handler that passes cancellation on releases its connection and the downstream's work. */
+        @Override
+        public void expire() {
+            CompletableFuture<Outcome> unanswered = answer;
+            Call expired = settle();
+            if (expired != null) {
+                unanswered.cancel(true);
+                finished.add(finish(expired, timedOut, startNanos, inFlightAtStart));
+            }
         }
 
         Call settle() {

@@ -11,14 +11,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Consumer;
 
 /**
- * The state one application instance shares among all its tasks and threads: the window, the retry budget, the
- * counters, and a listener told of every finished call (the health gate).
+ * The state one application instance shares among all its tasks and threads: the window and the start order its
+ * calls time out in, the retry budget, the counters, and a listener told of every finished call (the health gate).
  */
-public record InstanceState(Window window, RetryBudget budget, PipelineStats stats, ReleaseLateness lateness,
+public record InstanceState(Window window, CallTimeouts timeouts, RetryBudget budget, PipelineStats stats, ReleaseLateness lateness,
                             Consumer<Outcome> outcomeListener) {
 
     public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener, MeterRegistry registry) {
-        return new InstanceState(new Window(config.window().capacity()),
+        return new InstanceState(Window.of(config.window()), new CallTimeouts(),
                 RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
                 new PipelineStats(registry), new ReleaseLateness(), outcomeListener);
     }

@@ -81,8 +81,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         InstanceState instance = parts.instance();
         Window window = instance.window();
         Duration maxBlock = parts.config().maxBlock();
-        dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), finished, instance.stats(),
-                instance.outcomeListener(), clock);
+        dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
+                instance.stats(), instance.outcomeListener(), clock);
         admission = new Admission(window, maxBlock);
         decoder = new RequestDecoder(parts.requestDeserializer(), parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();

@@ -1,26 +1,56 @@
 package io.backpressure.pipeline.window;
 
 import io.backpressure.pipeline.config.Check;
+import io.backpressure.pipeline.config.WindowSettings;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A bulkhead of {@code capacity} slots, one per handler call in flight, shared by every task of one application
- * instance. A slot is taken before a call starts and given back the moment the call completes (or times out), so
- * {@link #inFlight()} is exactly the number of calls the downstream is working on for this instance. The window is
- * work-conserving: one busy task may use all of it. Tasks share it fairly because waiting stream threads get slots in
- * arrival order and each thread processes its tasks round-robin.
+ * A bulkhead of slots, one per handler call in flight, shared by every task of one application instance. A slot is
+ * taken before a call starts and given back the moment the call completes (or times out), so {@link #inFlight()} is
+ * exactly the number of calls the downstream is working on for this instance. The window is work-conserving: one busy
+ * task may use all of it. Tasks share it fairly because waiting stream threads get slots in arrival order and each
+ * thread processes its tasks round-robin.
+ *
+ * <p>How many slots there are is the {@link #limit()}: the capacity (the hard cap) with a fixed window, or what an
+ * adaptive control law allows right now. The law sees every finished call; when it lowers the limit below the calls
+ * already in flight, no slot is handed out until enough of them finish, so admission waits exactly as with a full
+ * fixed window and the backlog stays in Kafka.
  */
 public final class Window {
     private final int capacity;
-    private final Semaphore slots;
+    private final int minLimit;
+    private final Slots slots;
+    private final MeasuredLimit adaptive;
+    /** What a refusal counts as: a call that took the whole timeout, so every law (Gradient2 ignores drops) backs off. */
+    private final long refusalLatencyNanos;
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    /** The slots' total; changed only under this window's lock. */
+    private volatile int limit;
 
     public Window(int capacity) {
+        this(capacity, 1, null, 0);
+    }
+
+    public static Window of(WindowSettings settings) {
+        return new Window(settings.capacity(), settings.limit().min(),
+                ControlLaws.create(settings.limit(), settings.capacity(), settings.handlerTimeout()), settings.handlerTimeout().toNanos());
+    }
+
+    private Window(int capacity, int minLimit, MeasuredLimit adaptive, long refusalLatencyNanos) {
         this.capacity = Check.atLeast("pipeline.window.capacity", capacity, 1);
+        this.minLimit = minLimit;
+        this.adaptive = adaptive;
+        this.refusalLatencyNanos = refusalLatencyNanos;
+        this.limit = adaptive == null ? capacity : bounded(adaptive.getLimit());
         // Fair: stream threads waiting for a slot get them in arrival order, so no thread starves another.
-        this.slots = new Semaphore(capacity, true);
+        this.slots = new Slots(limit);
+        if (adaptive != null) {
+            adaptive.notifyOnChange(this::applyLimit);
+        }
     }
 
     public boolean tryAcquire() {
@@ -40,15 +70,50 @@ public final class Window {
     }
 
     public void release() {
+        inFlight.decrementAndGet();
         slots.release();
+    }
+
+    /**
+     * Tells the limit how a call went; a fixed window ignores it.
+     *
+     * @param startNanos      {@link System#nanoTime()} when the call started
+     * @param latencyNanos    how long it took
+     * @param inFlightAtStart {@link #inFlight()} when it started
+     * @param refused         it timed out, or the downstream answered that it is over capacity (429, 503)
+     */
+    public void onCallFinished(long startNanos, long latencyNanos, int inFlightAtStart, boolean refused) {
+        if (adaptive != null) {
+            long latency = refused ? Math.max(latencyNanos, refusalLatencyNanos) : Math.max(1, latencyNanos);
+            adaptive.sample(startNanos, latency, inFlightAtStart, refused);
+        }
     }
 
     public int capacity() {
         return capacity;
     }
 
+    /** The calls allowed in flight now: the capacity with a fixed window, the adaptive limit (at most the capacity) otherwise. */
+    public int limit() {
+        return limit;
+    }
+
+    public boolean isAdaptive() {
+        return adaptive != null;
+    }
+
+    /** The latency the adaptive limit last measured (one sample window's average); 0 with a fixed window. */
+    public Duration measuredLatency() {
+        return adaptive == null ? Duration.ZERO : Duration.ofNanos(adaptive.lastLatencyNanos());
+    }
+
+    /** The lowest latency the adaptive limit measured lately, its idea of the no-load latency; 0 with a fixed window. */
+    public Duration noLoadLatency() {
+        return adaptive == null ? Duration.ZERO : Duration.ofNanos(adaptive.noLoadLatencyNanos());
+    }
+
     public int inFlight() {
-        return capacity - slots.availablePermits();
+        return inFlight.get();
     }
 
     /** The highest {@link #inFlight()} ever seen; a test and a metric, not a control. */
@@ -56,7 +121,35 @@ public final class Window {
         return maxInFlight.get();
     }
 
+    private synchronized void applyLimit(int proposed) {
+        int next = bounded(proposed);
+        int change = next - limit;
+        limit = next;
+        if (change > 0) {
+            slots.release(change);
+        } else if (change < 0) {
+            // May leave fewer than zero free: the calls in flight above the new limit finish without being replaced.
+            slots.reducePermits(-change);
+        }
+    }
+
+    private int bounded(int proposed) {
+        return Math.max(minLimit, Math.min(capacity, proposed));
+    }
+
     private void recordInFlight() {
-        maxInFlight.accumulateAndGet(inFlight(), Math::max);
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    }
+
+    /** A fair semaphore whose total can shrink below the permits in use. */
+    private static final class Slots extends Semaphore {
+        Slots(int permits) {
+            super(permits, true);
+        }
+
+        @Override
+        protected void reducePermits(int reduction) {
+            super.reducePermits(reduction);
+        }
     }
 }

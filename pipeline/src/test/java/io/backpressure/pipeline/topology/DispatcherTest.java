@@ -2,9 +2,11 @@ package io.backpressure.pipeline.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.backpressure.pipeline.config.WindowSettings;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.RetryState;
@@ -28,7 +30,7 @@ class DispatcherTest {
         CompletableFuture<Outcome> neverAnswered = new CompletableFuture<>();
         Window window = new Window(1);
         LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
-        Dispatcher dispatcher = new Dispatcher((request, attempt) -> neverAnswered, window, Duration.ofMillis(20), finished,
+        Dispatcher dispatcher = new Dispatcher((request, attempt) -> neverAnswered, window, Duration.ofMillis(20), new CallTimeouts(), finished,
                 new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, Clock.systemUTC());
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("slow").setKey("k").setPayload(ByteBuffer.allocate(0))
@@ -44,5 +46,42 @@ class DispatcherTest {
         assertEquals("TimeoutException: no answer within 20ms",
                 assertInstanceOf(Outcome.RetryableFailure.class, finished.poll().outcome()).error());
         assertEquals(0, window.inFlight());
+    }
+
+    @Test
+    void a429Or503ShrinksTheAdaptiveLimitWhileOtherFailuresDoNot() {
+        Window window = Window.of(new WindowSettings(100, Duration.ofMillis(200), Duration.ofMillis(10),
+                new WindowSettings.Limit("aimd", 50, 1, Duration.ofMillis(100), 0.9, 1.5)));
+        Dispatcher refused = dispatcher(window, new Outcome.RetryableFailure("HTTP 503 from downstream", Duration.ZERO, true));
+        // A sample window counts once it holds 10 calls: 20 per look.
+        Await.until("the limit shrank below 50", Duration.ofSeconds(5), () -> {
+            for (int i = 0; i < 20; i++) {
+                callOnce(window, refused);
+            }
+            return window.limit() < 50;
+        });
+
+        Window other = Window.of(new WindowSettings(100, Duration.ofMillis(200), Duration.ofMillis(10),
+                new WindowSettings.Limit("aimd", 50, 1, Duration.ofMillis(100), 0.9, 1.5)));
+        Dispatcher failing = dispatcher(other, new Outcome.RetryableFailure("HTTP 500 from downstream"));
+        long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        while (System.nanoTime() < until) {
+            callOnce(other, failing);
+        }
+        assertEquals(50, other.limit(), "a 500 says nothing about the downstream's queue");
+    }
+
+    private static Dispatcher dispatcher(Window window, Outcome answer) {
+        return new Dispatcher((request, attempt) -> CompletableFuture.completedFuture(answer), window, Duration.ofMillis(200),
+                new CallTimeouts(), new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
+                Clock.systemUTC());
+    }
+
+    private static void callOnce(Window window, Dispatcher dispatcher) {
+        assertTrue(window.tryAcquire());
+        WorkRequest request = WorkRequest.newBuilder().setRequestId("r").setKey("k").setPayload(ByteBuffer.allocate(0))
+                .setCreatedAt(Instant.EPOCH).build();
+        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null,
+                null)), "answered at once");
     }
 }
