@@ -5,6 +5,7 @@ import io.backpressure.pipeline.chart.SvgChart;
 import io.backpressure.pipeline.config.HandlerSettings;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.SimulatedDownstream;
+import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.schemas.WorkRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,6 +90,7 @@ final class AdaptiveBench {
             fixedRun = Run.of(fixedApp, fixedDownstream, fixedSeconds, noLoad);
             adaptiveRun = Run.of(adaptiveApp, adaptiveDownstream, adaptiveSeconds, noLoad);
         }
+        env.out().printf("%n  fixed drops: %s%n  %s drops: %s%n", fixedRun.drops, limit, adaptiveRun.drops);
         env.out().printf("%n%-28s %12s %12s%n", "", "fixed", limit);
         fixedRun.figures.forEach((name, value) -> env.out().printf("%-28s %12s %12s%n", name, value, adaptiveRun.figures.get(name)));
         writeSvg(svg, limit, noLoad, fixedSeconds, adaptiveSeconds);
@@ -185,7 +187,7 @@ final class AdaptiveBench {
     }
 
     /** The figures the issue asks for, from one run's seconds. */
-    private record Run(Map<String, Object> figures) {
+    private record Run(Map<String, Object> figures, String drops) {
         static Run of(PipelineApp app, TimedDownstream downstream, List<Second> seconds, NoLoad noLoad) {
             long results = 0;
             double capacity = 0;
@@ -216,7 +218,13 @@ final class AdaptiveBench {
             figures.put("settleSeconds", List.of(settle(seconds, HALVE_AT_S, RESTORE_AT_S, noLoad), settle(seconds, RESTORE_AT_S, RUN_S, noLoad)));
             figures.put("dropped", app.stats().dropsTotal());
             figures.put("maxInFlight", app.window().maxInFlight());
-            return new Run(figures);
+            StringBuilder drops = new StringBuilder();
+            for (DropReason reason : DropReason.values()) {
+                if (app.stats().drops(reason) > 0) {
+                    drops.append(reason).append('=').append(app.stats().drops(reason)).append(' ');
+                }
+            }
+            return new Run(figures, drops.isEmpty() ? "none" : drops.toString().strip());
         }
 
         /**

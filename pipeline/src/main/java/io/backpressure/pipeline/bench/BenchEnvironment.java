@@ -60,7 +60,10 @@ public final class BenchEnvironment implements AutoCloseable {
         return out;
     }
 
-    /** A configuration with topics and application id unique to this run. */
+    /**
+     * A configuration with topics and application id unique to this run. The window is fixed: the scenarios measure
+     * its mechanics (Little's law, per-record cost, retries) against baselines; {@code adaptive} sets the limit itself.
+     */
     public ConfigLoader config(String name, int partitions) {
         String id = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         runIds.add(id);
@@ -75,6 +78,7 @@ public final class BenchEnvironment implements AutoCloseable {
                 .set("pipeline.topics.results", id + "-results")
                 .set("pipeline.topics.dropped", id + "-dropped")
                 .set("pipeline.topics.partitions", Integer.toString(partitions))
+                .set("pipeline.window.limit", "fixed")
                 .set("pipeline.http.port", "0");
     }
 

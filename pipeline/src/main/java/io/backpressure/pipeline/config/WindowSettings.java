@@ -17,9 +17,9 @@ public record WindowSettings(int capacity, Duration handlerTimeout, Duration for
         Check.atLeast("pipeline.window.capacity", capacity, 1);
         Check.positive("pipeline.handler.timeout", handlerTimeout);
         Check.positive("pipeline.window.forward-interval", forwardInterval);
-        if (limit.initial() > capacity && !limit.isFixed()) {
-            throw new IllegalStateException("pipeline.window.limit.initial=" + limit.initial() + " is above pipeline.window.capacity="
-                    + capacity + ", the hard cap it adapts under: lower the initial limit or raise the capacity");
+        if (limit.min() > capacity) {
+            throw new IllegalStateException("pipeline.window.limit.min=" + limit.min() + " is above pipeline.window.capacity=" + capacity
+                    + ", the hard cap the limit adapts under: lower the minimum or raise the capacity");
         }
     }
 
@@ -34,7 +34,7 @@ public record WindowSettings(int capacity, Duration handlerTimeout, Duration for
      * downstream answers 429/503.
      *
      * @param algorithm    {@code fixed}, {@code vegas}, {@code gradient2} or {@code aimd}
-     * @param initial      the adaptive limit before any measurement
+     * @param initial      the adaptive limit before any measurement (at most the capacity: a smaller capacity wins)
      * @param min          the adaptive limit never goes below this (at least 1)
      * @param sampleWindow calls finishing within one such period make one measurement; the limit moves once per period
      * @param backoffRatio aimd: the factor the limit is multiplied by on a timeout or 429/503
@@ -50,7 +50,7 @@ public record WindowSettings(int capacity, Duration handlerTimeout, Duration for
             }
             Check.atLeast("pipeline.window.limit.min", min, 1);
             Check.atLeast("pipeline.window.limit.initial", initial, min);
-            // The control laws' sampling needs a window of at least 100 ms to average over.
+            // A shorter window averages too few calls to tell queueing from noise.
             if (sampleWindow.toMillis() < 100) {
                 throw new IllegalArgumentException("pipeline.window.limit.sample-window must be at least 100ms, was " + Durations.format(sampleWindow));
             }

@@ -64,6 +64,11 @@ public final class SimulatedDownstream implements RequestHandler {
         return workers;
     }
 
+    /** Calls being served right now (not waiting in the queue). */
+    public synchronized int serving() {
+        return busyWorkers;
+    }
+
     private boolean hasFreeWorker() {
         return workers == 0 || busyWorkers < workers;
     }

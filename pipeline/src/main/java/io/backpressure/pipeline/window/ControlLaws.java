@@ -4,16 +4,14 @@ import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import com.netflix.concurrency.limits.limit.VegasLimit;
-import com.netflix.concurrency.limits.limit.WindowedLimit;
 import io.backpressure.pipeline.config.WindowSettings;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the adaptive limit named by {@code pipeline.window.limit} from Netflix's concurrency-limits, the field's
- * reference implementations of these control laws. Each law sees one measurement per sample window (the average
- * latency of the calls that finished in it, the most calls in flight and whether any timed out or was refused):
- * single calls' latencies vary too much for a law that compares them with the no-load latency.
+ * reference implementations of these control laws. Each law sees one measurement per sample window ({@link
+ * MeasuredLimit}): single calls' latencies vary too much for a law that compares them with the no-load latency.
  */
 final class ControlLaws {
     private ControlLaws() {
@@ -21,10 +19,11 @@ final class ControlLaws {
 
     /** The law, wrapped so that its measurements can be read back; null for {@code fixed}. */
     static MeasuredLimit create(WindowSettings.Limit settings, int capacity, Duration handlerTimeout) {
+        int initial = Math.min(settings.initial(), capacity);
         Limit law = switch (settings.algorithm()) {
             case "fixed" -> null;
             case "vegas" -> VegasLimit.newBuilder()
-                    .initialLimit(settings.initial())
+                    .initialLimit(initial)
                     .maxConcurrency(capacity)
                     // Vegas estimates the calls queued at the downstream as limit x (1 - no-load latency / latency) and
                     // aims to keep between alpha and beta of them there. The library's defaults (3 to 6 x log10 of the
@@ -38,13 +37,13 @@ final class ControlLaws {
                     .decreaseFunction(limit -> Math.max(1, limit * 0.9))
                     .build();
             case "gradient2" -> Gradient2Limit.newBuilder()
-                    .initialLimit(settings.initial())
+                    .initialLimit(initial)
                     .minLimit(settings.min())
                     .maxConcurrency(capacity)
                     .rttTolerance(settings.rttTolerance())
                     .build();
             case "aimd" -> AIMDLimit.newBuilder()
-                    .initialLimit(settings.initial())
+                    .initialLimit(initial)
                     .minLimit(settings.min())
                     .maxLimit(capacity)
                     .backoffRatio(settings.backoffRatio())
@@ -52,16 +51,6 @@ final class ControlLaws {
                     .build();
             default -> throw new IllegalArgumentException("pipeline.window.limit: no control law named " + settings.algorithm());
         };
-        if (law == null) {
-            return null;
-        }
-        MeasuredLimit measured = new MeasuredLimit(law);
-        long window = settings.sampleWindow().toNanos();
-        return measured.windowed(WindowedLimit.newBuilder()
-                .minWindowTime(window, TimeUnit.NANOSECONDS)
-                .maxWindowTime(window, TimeUnit.NANOSECONDS)
-                // Every finished call counts, however fast: a fast answer is exactly what lets the limit grow.
-                .minRttThreshold(0, TimeUnit.NANOSECONDS)
-                .build(measured));
+        return law == null ? null : new MeasuredLimit(law, settings.sampleWindow().toNanos());
     }
 }

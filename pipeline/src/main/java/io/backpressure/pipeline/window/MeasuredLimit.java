@@ -4,52 +4,97 @@ import com.netflix.concurrency.limits.Limit;
 import java.util.function.Consumer;
 
 /**
- * Sits between the sampling window and the control law and keeps what the law was shown: the latest measured
- * latency and the no-load latency, the lowest measurement of the last one to two minutes (so it follows a downstream
- * whose own speed changes, as the laws' baselines do). These are what an operator compares the limit with.
+ * Turns finished calls into measurements for the control law and keeps what the law was shown. A measurement is
+ * the mean latency of the calls that finished in one sample window, the most calls in flight when any of them
+ * started, and whether any was refused. A window closes once it has lasted its length and either holds a refusal or
+ * measures the mean latency precisely enough: within 3 % (standard error), or 1,000 calls. Until then it goes on
+ * collecting. Vegas compares each measurement with the lowest one so far, so noise in the measurements reads as
+ * queueing: with 10 calls of a uniform 0-600 ms downstream per window, the lowest mean was 40 % below the true one and
+ * the limit shrank from 20 to 10 against a downstream with no queue at all. And windows dropped for holding too few
+ * calls (as the library's own {@code WindowedLimit} does) never let the limit move behind a slow downstream (20 calls
+ * of 300 ms, half failing, stayed at the initial limit for good). A burst of refusals still counts once per window,
+ * so the limit backs off by one step, not one per call.
+ *
+ * <p>It also keeps the latest measurement and the no-load latency, the lowest measurement of the last one to two
+ * minutes (so it follows a downstream whose own speed changes, as the laws' baselines do): what an operator compares
+ * the limit with.
  */
 final class MeasuredLimit implements Limit {
+    static final int MIN_CALLS = 10;
+    /** Enough calls to measure the mean within {@link #MAX_RELATIVE_ERROR} for any latency spread seen in practice. */
+    static final int ENOUGH_CALLS = 1_000;
+    /** The standard error of a window's mean latency, relative to it, below which the window is measured. */
+    static final double MAX_RELATIVE_ERROR = 0.03;
     private static final long ERA_NANOS = 60_000_000_000L;
 
     private final Limit law;
-    private Limit sampler;
+    private final long windowNanos;
     private volatile long lastLatencyNanos;
     private volatile long noLoadNanos;
-    private long eraStartNanos = Long.MIN_VALUE;
+    private long windowStart = Long.MIN_VALUE;
+    private long latencySum;
+    private double latencySquares;
+    private int calls;
+    private int maxInFlight;
+    private boolean refused;
+    private long eraStart = Long.MIN_VALUE;
     private long eraMin = Long.MAX_VALUE;
     private long previousEraMin = Long.MAX_VALUE;
 
-    MeasuredLimit(Limit law) {
+    MeasuredLimit(Limit law, long windowNanos) {
         this.law = law;
+        this.windowNanos = windowNanos;
     }
 
-    /** @return this limit, fed through {@code sampler} (which calls {@link #onSample} once per sample window) */
-    MeasuredLimit windowed(Limit sampler) {
-        this.sampler = sampler;
-        return this;
-    }
-
-    /** One finished call; the sampler aggregates calls and passes one measurement per sample window on. */
-    void sample(long startNanos, long rttNanos, int inFlight, boolean dropped) {
-        sampler.onSample(startNanos, rttNanos, inFlight, dropped);
-    }
-
-    /** One sample window's measurement; called by the sampler, one thread at a time. */
+    /** One finished call, on whatever thread finished it. */
     @Override
-    public void onSample(long startNanos, long rttNanos, int inFlight, boolean dropped) {
-        long now = startNanos + rttNanos;
-        if (eraStartNanos == Long.MIN_VALUE || now - eraStartNanos >= ERA_NANOS) {
-            eraStartNanos = now;
+    public synchronized void onSample(long startNanos, long latencyNanos, int inFlight, boolean dropped) {
+        long end = startNanos + latencyNanos;
+        if (windowStart == Long.MIN_VALUE) {
+            windowStart = end;
+        }
+        latencySum += latencyNanos;
+        latencySquares += (double) latencyNanos * latencyNanos;
+        calls++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        refused |= dropped;
+        if (end - windowStart >= windowNanos && (refused || preciseEnough())) {
+            measured(startNanos, latencySum / calls, maxInFlight, refused);
+            windowStart = end;
+            latencySum = 0;
+            latencySquares = 0;
+            calls = 0;
+            maxInFlight = 0;
+            refused = false;
+        }
+    }
+
+    private boolean preciseEnough() {
+        if (calls < MIN_CALLS) {
+            return false;
+        }
+        if (calls >= ENOUGH_CALLS) {
+            return true;
+        }
+        double mean = (double) latencySum / calls;
+        double variance = Math.max(0, latencySquares / calls - mean * mean);
+        return Math.sqrt(variance / calls) <= MAX_RELATIVE_ERROR * mean;
+    }
+
+    private void measured(long startNanos, long latencyNanos, int inFlight, boolean dropped) {
+        long now = startNanos + latencyNanos;
+        if (eraStart == Long.MIN_VALUE || now - eraStart >= ERA_NANOS) {
+            eraStart = now;
             previousEraMin = eraMin;
             eraMin = Long.MAX_VALUE;
         }
         if (!dropped) {
-            eraMin = Math.min(eraMin, rttNanos);
+            eraMin = Math.min(eraMin, latencyNanos);
         }
-        lastLatencyNanos = rttNanos;
+        lastLatencyNanos = latencyNanos;
         long noLoad = Math.min(eraMin, previousEraMin);
         noLoadNanos = noLoad == Long.MAX_VALUE ? 0 : noLoad;
-        law.onSample(startNanos, rttNanos, inFlight, dropped);
+        law.onSample(startNanos, latencyNanos, inFlight, dropped);
     }
 
     @Override
@@ -62,12 +107,12 @@ final class MeasuredLimit implements Limit {
         law.notifyOnChange(consumer);
     }
 
-    /** The average latency of the last sample window's calls; 0 before the first. */
+    /** The mean latency of the last sample window's calls; 0 before the first. */
     long lastLatencyNanos() {
         return lastLatencyNanos;
     }
 
-    /** The lowest sample window's average latency of the last one to two minutes; 0 before the first. */
+    /** The lowest sample window's mean latency of the last one to two minutes; 0 before the first. */
     long noLoadLatencyNanos() {
         return noLoadNanos;
     }

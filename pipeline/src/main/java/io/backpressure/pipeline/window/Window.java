@@ -85,7 +85,7 @@ public final class Window {
     public void onCallFinished(long startNanos, long latencyNanos, int inFlightAtStart, boolean refused) {
         if (adaptive != null) {
             long latency = refused ? Math.max(latencyNanos, refusalLatencyNanos) : Math.max(1, latencyNanos);
-            adaptive.sample(startNanos, latency, inFlightAtStart, refused);
+            adaptive.onSample(startNanos, latency, inFlightAtStart, refused);
         }
     }
 

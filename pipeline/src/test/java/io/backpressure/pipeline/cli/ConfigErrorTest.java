@@ -88,6 +88,21 @@ class ConfigErrorTest {
     }
 
     @Test
+    void anUnknownLimitOrAMinimumAboveTheCapacityIsRefusedNamingTheSettings() {
+        String[] unknown = run("config", "--set", "pipeline.window.limit=tcp");
+        assertEquals("2", unknown[0]);
+        assertEquals("error: pipeline.window.limit must be one of fixed, vegas, gradient2, aimd, was tcp", unknown[2].strip());
+        String[] tooHigh = run("config", "--set", "pipeline.window.capacity=10", "--set", "pipeline.window.limit.min=20",
+                "--set", "pipeline.window.limit.initial=30");
+        assertEquals("2", tooHigh[0]);
+        assertEquals("error: pipeline.window.limit.min=20 is above pipeline.window.capacity=10, the hard cap the limit adapts under:"
+                + " lower the minimum or raise the capacity", tooHigh[2].strip());
+        String[] bench = run("bench", "adaptive", "--limit", "fixed");
+        assertEquals("2", bench[0]);
+        assertEquals("error: --limit must be vegas, gradient2 or aimd, was fixed", bench[2].strip());
+    }
+
+    @Test
     void aSettingNamedTwiceWithDifferentValuesIsRefusedNamingBoth() {
         String[] result = run("config", "--set", "kafka.bootstrap.servers=broker-a:9092", "--set", "pipeline.bootstrap-servers=broker-b:9092");
         assertEquals("2", result[0]);

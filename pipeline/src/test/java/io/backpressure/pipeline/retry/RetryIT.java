@@ -95,7 +95,10 @@ class RetryIT {
                 .set("pipeline.retry.budget.tokens", "0")
                 .set("pipeline.health.pause-after-failures", "0")
                 .set("kafka.commit.interval.ms", "200")
-                .set("kafka.session.timeout.ms", "6000");
+                .set("kafka.session.timeout.ms", "6000")
+                // Hundreds of calls in flight at each kill: a fixed window fills at once, an adaptive one first has to
+                // measure a 300 ms downstream, which takes longer than this test should.
+                .set("pipeline.window.limit", "fixed");
         PipelineConfig config = loader.load();
         int count = 6000;
         ProduceSpec spec = new ProduceSpec(count, 0, 300, 10, null, "rc");

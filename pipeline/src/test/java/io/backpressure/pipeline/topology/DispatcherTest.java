@@ -48,6 +48,32 @@ class DispatcherTest {
         assertEquals(0, window.inFlight());
     }
 
+    /**
+     * One task's unanswered call holds the only slot; another task of the instance, waiting for a slot, must be able to
+     * time it out. With expiry per task it could not, and a downstream answering nothing within the timeout left the
+     * waiting task blocked until its bound failed the stream thread.
+     */
+    @Test
+    void aTaskWaitingForASlotTimesOutAnotherTasksOverdueCall() {
+        Window window = new Window(1);
+        CallTimeouts timeouts = new CallTimeouts();
+        LinkedBlockingQueue<Call> holderFinished = new LinkedBlockingQueue<>();
+        Dispatcher holder = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
+                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, Clock.systemUTC());
+        Dispatcher waiter = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
+                new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, Clock.systemUTC());
+        assertTrue(window.tryAcquire());
+        WorkRequest request = WorkRequest.newBuilder().setRequestId("held").setKey("k").setPayload(ByteBuffer.allocate(0))
+                .setCreatedAt(Instant.EPOCH).build();
+        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null, null)));
+
+        Await.until("the waiting task got the slot", Duration.ofSeconds(5), () -> {
+            waiter.expireOverdue();
+            return window.tryAcquire();
+        });
+        assertEquals("held", holderFinished.poll().request().getRequestId(), "the timed-out call went to its own task");
+    }
+
     @Test
     void a429Or503ShrinksTheAdaptiveLimitWhileOtherFailuresDoNot() {
         Window window = Window.of(new WindowSettings(100, Duration.ofMillis(200), Duration.ofMillis(10),

@@ -62,6 +62,10 @@ class ObservabilityIT {
             assertTrue(onTopic.getOrDefault(DropReason.RETRIES_EXHAUSTED, 0) > 0, "some requests ran out of attempts: " + onTopic);
             assertEquals(reader.tally().results(), (long) Http.sample(metrics, "pipeline_results_total"));
             assertEquals(1000, Http.sample(metrics, "pipeline_window_capacity"));
+            // The default adaptive limit saw 2,000 calls: its limit and its measurements are exported as they are now.
+            assertEquals(app.window().limit(), Http.sample(metrics, "pipeline_window_limit"));
+            assertTrue(Http.sample(metrics, "pipeline_window_no_load_latency_seconds") > 0, "no-load latency measured");
+            assertTrue(Http.sample(metrics, "pipeline_window_latency_seconds") > 0, "latency measured");
             assertEquals(0, Http.sample(metrics, "pipeline_paused"));
             assertTrue(Http.sample(metrics, "pipeline_handler_latency_seconds_count") >= count);
             assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams' own metrics are exposed");
