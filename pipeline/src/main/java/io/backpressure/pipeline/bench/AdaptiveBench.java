@@ -260,8 +260,9 @@ final class AdaptiveBench {
         }
         List<SvgChart.Band> halved = List.of(new SvgChart.Band(HALVE_AT_S, RESTORE_AT_S, "workers halved"));
         SvgChart.Panel window = new SvgChart.Panel("Calls in flight and the limit (log scale)", "time (s)", "calls", List.of(
-                new SvgChart.Series("fixed: in flight", "#c0392b", false, x, column(fixed, Second::inFlight)),
-                new SvgChart.Series(limit + ": in flight", "#2e8b57", false, x, column(adaptive, Second::inFlight)),
+                // A log axis takes positive values only; a second with nothing in flight is drawn at 1.
+                new SvgChart.Series("fixed: in flight", "#c0392b", false, x, column(fixed, s -> Math.max(1, s.inFlight))),
+                new SvgChart.Series(limit + ": in flight", "#2e8b57", false, x, column(adaptive, s -> Math.max(1, s.inFlight))),
                 new SvgChart.Series(limit + ": limit", "#2e8b57", true, x, column(adaptive, Second::limit)),
                 new SvgChart.Series("workers", "#7a8494", true, x, column(adaptive, s -> s.workers))),
                 halved, List.of(), true);
