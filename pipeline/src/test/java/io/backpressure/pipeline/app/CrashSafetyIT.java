@@ -45,10 +45,12 @@ class CrashSafetyIT {
                 Clock.systemUTC()).produce(spec, n -> { });
         try (OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
                 config.topics().results(), config.topics().dropped(), id -> id.startsWith("crash-"), true)) {
-            AppJvm first = AppJvm.start(loader, AppLogs.of("crash-" + guarantee + "-first"));
-            Await.until("the first instance to finish 3,000 requests", Duration.ofSeconds(90),
-                    () -> reader.poll(Duration.ofMillis(100)).results() >= 3000, first::log);
-            first.kill();
+            // Closing after the kill is a no-op; it stops the app's JVM if the wait below fails instead.
+            try (AppJvm first = AppJvm.start(loader, AppLogs.of("crash-" + guarantee + "-first"))) {
+                Await.until("the first instance to finish 3,000 requests", Duration.ofSeconds(90),
+                        () -> reader.poll(Duration.ofMillis(100)).results() >= 3000, first::log);
+                first.kill();
+            }
             long beforeRestart = reader.poll(Duration.ofMillis(500)).results();
             assertTrue(beforeRestart < COUNT, "the crash must happen mid-run, but all " + COUNT + " were already done");
 

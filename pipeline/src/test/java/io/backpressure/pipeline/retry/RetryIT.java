@@ -109,16 +109,18 @@ class RetryIT {
                 config.topics().results(), config.topics().dropped(), id -> id.startsWith("rc-"), true)) {
             for (int run = 1; run <= 3; run++) {
                 int port = Ports.ephemeral();
-                AppJvm app = AppJvm.start(loader.set("pipeline.http.port", Integer.toString(port)),
-                        AppLogs.of("retry-crash-" + guarantee + "-" + run));
-                String metrics = "http://127.0.0.1:" + port + "/metrics";
-                Await.until("released retries in flight and more waiting before kill " + run, Duration.ofSeconds(90), () -> {
-                    reader.poll(Duration.ofMillis(50));
-                    String m = scrape(metrics);
-                    return Http.sample(m, "pipeline_retries_released") >= 300 && Http.sample(m, "pipeline_window_in_flight") >= 100
-                            && Http.sample(m, "pipeline_retry_pending") >= 50;
-                }, app::log);
-                app.kill();
+                // Closing after the kill is a no-op; it stops the app's JVM if the wait below fails instead.
+                try (AppJvm app = AppJvm.start(loader.set("pipeline.http.port", Integer.toString(port)),
+                        AppLogs.of("retry-crash-" + guarantee + "-" + run))) {
+                    String metrics = "http://127.0.0.1:" + port + "/metrics";
+                    Await.until("released retries in flight and more waiting before kill " + run, Duration.ofSeconds(90), () -> {
+                        reader.poll(Duration.ofMillis(50));
+                        String m = scrape(metrics);
+                        return Http.sample(m, "pipeline_retries_released") >= 300 && Http.sample(m, "pipeline_window_in_flight") >= 100
+                                && Http.sample(m, "pipeline_retry_pending") >= 50;
+                    }, app::log);
+                    app.kill();
+                }
                 assertTrue(reader.poll(Duration.ofMillis(200)).summarize(count, spec::requestId).missing() > 0,
                         "kill " + run + " came after the end of the run");
             }
