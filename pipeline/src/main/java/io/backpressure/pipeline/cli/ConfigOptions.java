@@ -12,7 +12,7 @@ final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "properties file with pipeline.* and kafka.* settings")
     Path file;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override one setting, e.g. --set pipeline.window.capacity=500")
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "override one setting, e.g. --set pipeline.window.capacity=500 (bench: kafka.* settings only)")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "shortcut for pipeline.bootstrap-servers")

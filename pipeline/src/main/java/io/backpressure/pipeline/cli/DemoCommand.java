@@ -8,6 +8,7 @@ import io.backpressure.pipeline.broker.BrokerSecurity;
 import io.backpressure.pipeline.broker.LocalStack;
 import io.backpressure.pipeline.broker.Ports;
 import io.backpressure.pipeline.config.ClientConfigs;
+import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.lag.LagReader;
 import io.backpressure.pipeline.lag.PartitionLag;
@@ -40,8 +41,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "share of simulated downstream calls that fail, so drops show up (default: ${DEFAULT-VALUE})")
     double failureRate;
 
-    @Option(names = "--timeout", defaultValue = "300", description = "seconds to wait for every request to be accounted for (default: ${DEFAULT-VALUE})")
-    long timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "5m", description = "how long to wait for every request to be accounted for (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    private Duration waitAtMost;
 
     @Option(names = "--data-dir", defaultValue = ".pipeline-local", description = "data of the local stack if the demo starts it")
     Path dataDir;
@@ -55,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        waitAtMost = Durations.parse("--timeout", timeout);
         PrintWriter out = spec.commandLine().getOut();
         ConfigLoader loader = options.loader();
         if (!options.overrides.containsKey("pipeline.handler.simulated.failure-rate")) {
@@ -116,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
             long start = System.nanoTime();
             RequestProducer producer = new RequestProducer(clients, registry, config.topics().input(), Clock.systemUTC());
             CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set));
-            long deadline = start + Duration.ofSeconds(timeoutSeconds).toNanos();
+            long deadline = start + waitAtMost.toNanos();
             long lastReport = 0;
             Tally tally = reader.tally();
             while (System.nanoTime() < deadline) {

@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code java -jar pipeline/target/pipeline.jar}. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, version = "backpressure pipeline 0.1.0",
+// INHERIT: --help, -h and --version work on every subcommand too, not only on the top command.
+@Command(name = "pipeline", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = BuildVersion.class,
         description = "A Kafka Streams pipeline with a bounded in-flight window, end-to-end backpressure, delay-topic retries "
                 + "and drops with reasons.",
         subcommands = {LocalCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, LagCommand.class, ReplayCommand.class, BenchCommand.class, SimulateCommand.class,

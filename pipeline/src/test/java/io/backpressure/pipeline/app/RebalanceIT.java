@@ -26,7 +26,8 @@ class RebalanceIT {
                 .set("pipeline.handler.simulated.latency", "20ms");
         var config = loader.load();
         int count = 15_000;
-        ProduceSpec spec = new ProduceSpec(count, 3000, 600, 20, null, "rb");
+        // 10 s of arrivals: the second instance joins with most of them still to come, however long its start takes.
+        ProduceSpec spec = new ProduceSpec(count, 1500, 600, 20, null, "rb");
         // The second instance needs its own state directory, as a second host would have.
         var second = loader.set("pipeline.state-dir", Path.of(config.kafka().stateDir() + "-second").toString()).load();
         try (PipelineApp first = PipelineApp.start(config);

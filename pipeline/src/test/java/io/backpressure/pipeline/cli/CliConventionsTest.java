@@ -1,0 +1,52 @@
+package io.backpressure.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Help and version on every command, as command-line tools conventionally offer them; durations as durations. */
+class CliConventionsTest {
+
+    private static String[] run(String... args) {
+        CommandLine cli = PipelineCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "demo", "run", "produce", "lag", "replay", "bench", "simulate", "config", "simulate backoff",
+            "simulate overload"})
+    void everyCommandAnswersHelpAndDashHWithItsUsageAndExit0(String command) {
+        for (String flag : new String[] {"--help", "-h"}) {
+            String[] args = (command + " " + flag).split(" ");
+            String[] result = run(args);
+            assertEquals("0", result[0], command + " " + flag + ": " + result[2]);
+            assertTrue(result[1].startsWith("Usage: pipeline " + command), command + " " + flag + " printed:\n" + result[1]);
+        }
+    }
+
+    @Test
+    void versionIsTheBuiltOneOnEveryCommand() {
+        String[] top = run("--version");
+        assertEquals("0", top[0], top[2]);
+        assertTrue(top[1].matches("(?s)backpressure pipeline \\d+\\.\\d+\\.\\d+[^\\s]*\\R.*"), top[1]);
+        assertEquals(top[1], run("run", "--version")[1]);
+    }
+
+    @Test
+    void demoTakesItsTimeoutAsADurationAndRefusesABadOneBeforeStartingAnything() {
+        String[] result = run("demo", "--timeout", "soon");
+        assertEquals("2", result[0]);
+        assertEquals("error: --timeout must be a duration such as 250ms, 5s, 2m or PT1S, was 'soon'", result[2].strip());
+    }
+}
