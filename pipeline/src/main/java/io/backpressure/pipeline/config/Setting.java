@@ -34,7 +34,7 @@ public record Setting(String name, String defaultValue, String description) {
                     "larger input values are dropped as UNDECODABLE before decoding; also Avro's string and bytes limit"),
             new Setting("pipeline.decode.max-collection-items", "100000", "most items one Avro array or map may declare"),
             new Setting("pipeline.window.capacity", "1000", "most handler calls in flight at once per instance"),
-            new Setting("pipeline.window.limit", "vegas",
+            new Setting("pipeline.window.limit", "fixed",
                     "fixed (always the capacity) or an adaptive limit under it: vegas, gradient2 or aimd"),
             new Setting("pipeline.window.limit.initial", "20", "adaptive limit: calls allowed in flight before any measurement (at most the capacity)"),
             new Setting("pipeline.window.limit.min", "1", "adaptive limit: never below this"),

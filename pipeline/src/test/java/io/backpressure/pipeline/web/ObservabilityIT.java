@@ -36,6 +36,7 @@ class ObservabilityIT {
                 .set("pipeline.retry.cap", "50ms")
                 .set("pipeline.retry.budget.tokens", "50")
                 .set("pipeline.lag.refresh-interval", "500ms")
+                .set("pipeline.window.limit", "vegas")
                 .load();
         int count = 2000;
         String base = "http://127.0.0.1:" + port;
@@ -62,7 +63,7 @@ class ObservabilityIT {
             assertTrue(onTopic.getOrDefault(DropReason.RETRIES_EXHAUSTED, 0) > 0, "some requests ran out of attempts: " + onTopic);
             assertEquals(reader.tally().results(), (long) Http.sample(metrics, "pipeline_results_total"));
             assertEquals(1000, Http.sample(metrics, "pipeline_window_capacity"));
-            // The default adaptive limit saw 2,000 calls: its limit and its measurements are exported as they are now.
+            // The adaptive limit saw 2,000 calls: its limit and its measurements are exported as they are now.
             assertEquals(app.window().limit(), Http.sample(metrics, "pipeline_window_limit"));
             assertTrue(Http.sample(metrics, "pipeline_window_no_load_latency_seconds") > 0, "no-load latency measured");
             assertTrue(Http.sample(metrics, "pipeline_window_latency_seconds") > 0, "latency measured");

@@ -45,7 +45,8 @@ class StatusPageIT {
         }
         int port = Ports.ephemeral();
         PipelineConfig config = ItConfig.forTest("page").set("pipeline.http.port", Integer.toString(port))
-                .set("pipeline.handler.simulated.failure-rate", "0.5").set("pipeline.retry.max-attempts", "1").load();
+                .set("pipeline.handler.simulated.failure-rate", "0.5").set("pipeline.retry.max-attempts", "1")
+                .set("pipeline.window.limit", "vegas").load();
         String url = "http://127.0.0.1:" + port + "/";
         try (PipelineApp app = PipelineApp.start(config);
              OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
