@@ -6,11 +6,14 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns an expected failure (bad configuration, a stack that cannot start, Kafka unreachable) into one line on
- * stderr and an exit code, without a stack trace. Unexpected errors keep their trace: they are bugs.
+ * Turns an expected failure into one line on stderr and an exit code, without a stack trace: 2 for a usage or
+ * configuration error (a bad flag or setting: {@link IllegalArgumentException}, which every configuration check
+ * raises through {@link io.backpressure.pipeline.config.ConfigurationException}), 1 for a failure at run time (a
+ * stack that cannot start, Kafka unreachable, a missing topic: {@link IllegalStateException}). Unexpected errors keep
+ * their trace: they are bugs.
  */
 final class OneLineErrors implements IExecutionExceptionHandler {
-    static final int CONFIG_ERROR = 2;
+    static final int USAGE_ERROR = 2;
     static final int RUNTIME_ERROR = 1;
 
     @Override
@@ -18,7 +21,7 @@ final class OneLineErrors implements IExecutionExceptionHandler {
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof LocalStackException) {
             cmd.getErr().println("error: " + e.getMessage());
             cmd.getErr().flush();
-            return e instanceof LocalStackException ? RUNTIME_ERROR : CONFIG_ERROR;
+            return e instanceof IllegalArgumentException ? USAGE_ERROR : RUNTIME_ERROR;
         }
         e.printStackTrace(cmd.getErr());
         return RUNTIME_ERROR;

@@ -114,7 +114,18 @@ public final class ConfigLoader {
         sources.put(key, source);
     }
 
+    /** @throws ConfigurationException naming the setting and the value, whatever check refused it */
     public PipelineConfig load() {
+        try {
+            return build();
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    private PipelineConfig build() {
         resolved = ConfigReferences.resolve(values);
         refuseSettingsNamedTwice();
         warnOfUnknownKafkaNames();

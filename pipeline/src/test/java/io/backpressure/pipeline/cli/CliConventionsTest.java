@@ -49,4 +49,21 @@ class CliConventionsTest {
         assertEquals("2", result[0]);
         assertEquals("error: --timeout must be a duration such as 250ms, 5s, 2m or PT1S, was 'soon'", result[2].strip());
     }
+
+    @Test
+    void exitCodesTellAUsageErrorFromAFailureAtRunTime() {
+        CommandLine cli = PipelineCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        OneLineErrors errors = new OneLineErrors();
+        assertEquals(2, errors.handleExecutionException(new IllegalArgumentException("--rate must be >= 0"), cli, null));
+        assertEquals(1, errors.handleExecutionException(new IllegalStateException("topic work-requests does not exist"), cli, null));
+        assertEquals("error: --rate must be >= 0\nerror: topic work-requests does not exist", err.toString().strip().replace("\r", ""));
+        // A contradiction between settings is found at run time of the loader, but it is a configuration error.
+        String[] twice = run("config", "--set", "pipeline.window.capacity=10", "--set", "pipeline.window.limit.min=20",
+                "--set", "pipeline.window.limit.initial=30");
+        assertEquals("2", twice[0], twice[2]);
+        String[] unknownOption = run("lag", "--no-such-flag");
+        assertEquals("2", unknownOption[0]);
+    }
 }
