@@ -62,7 +62,7 @@ class ConfigLoaderTest {
 
     @Test
     void handlerTimeoutThatOutlastsTheTransactionIsRefusedUnderExactlyOnce() {
-        IllegalStateException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
                 .set("pipeline.processing-guarantee", "exactly_once_v2")
                 .set("pipeline.handler.timeout", "8s")
                 .load());
@@ -74,14 +74,14 @@ class ConfigLoaderTest {
 
     @Test
     void handlerTimeoutThatRisksThePollIntervalIsRefused() {
-        IllegalStateException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
                 .set("pipeline.handler.timeout", "10s").set("kafka.max.poll.interval.ms", "20000").load());
         assertTrue(e.getMessage().contains("kafka.max.poll.interval.ms=20000"), e.getMessage());
     }
 
     @Test
     void exceptionHandlersThatContinuePastAFailedRecordAreRefusedByName() {
-        IllegalStateException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
                 .set("kafka.deserialization.exception.handler", "org.apache.kafka.streams.errors.LogAndContinueExceptionHandler").load());
         assertEquals("kafka.deserialization.exception.handler=org.apache.kafka.streams.errors.LogAndContinueExceptionHandler is refused:"
                 + " a handler that continues past a failed record loses it; the pipeline sends bad records to the dropped topic itself"
@@ -95,7 +95,7 @@ class ConfigLoaderTest {
 
     @Test
     void registryTimeoutTimesItsUrlsMustFitTheBlockingBound() {
-        IllegalStateException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> new ConfigLoader()
                 .set("pipeline.schema-registry.url", "http://a:8081,http://b:8081,http://c:8081")
                 .set("pipeline.schema-registry.timeout", "3s").load());
         assertEquals("pipeline.schema-registry.timeout=3s x 3 registry URL(s) = 9000 ms, more than the stream thread may block (8500 ms,"
@@ -108,7 +108,7 @@ class ConfigLoaderTest {
 
     @Test
     void httpHandlerNeedsAUrl() {
-        IllegalStateException e = assertThrows(ConfigurationException.class,
+        ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> new ConfigLoader().set("pipeline.handler.type", "http").load());
         assertTrue(e.getMessage().startsWith("pipeline.handler.type=http needs pipeline.handler.http.url"), e.getMessage());
     }
