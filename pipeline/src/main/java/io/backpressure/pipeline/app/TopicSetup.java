@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +32,23 @@ public final class TopicSetup {
     /**
      * Waits until every partition has a leader. Producing to a topic the moment it is created can meet
      * NOT_LEADER_OR_FOLLOWER, after which an idempotent producer may get stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
+     * Right after creation the broker that answers may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION, seen
+     * once in CI): that too is waited out, within the same bound.
      */
     public static Map<String, TopicDescription> awaitLeaders(Admin admin, List<String> names)
             throws ExecutionException, InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-            boolean ready = described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
-            if (ready || System.nanoTime() > deadline) {
-                return described;
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+                boolean ready = described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (ready || System.nanoTime() > deadline) {
+                    return described;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
             }
             Thread.sleep(50);
         }
