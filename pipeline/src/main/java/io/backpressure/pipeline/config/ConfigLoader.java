@@ -206,7 +206,10 @@ public final class ConfigLoader {
         DecodeSettings decode = new DecodeSettings(
                 integer("pipeline.decode.max-value-bytes"),
                 integer("pipeline.decode.max-collection-items"));
-        return new PipelineConfig(kafka, topics, decode, window, handler, retry, health, observability, lifecycle);
+        CommitSettings commit = new CommitSettings(
+                CommitSettings.Mode.parse("pipeline.commit.mode", get("pipeline.commit.mode")),
+                duration("pipeline.commit.handover-wait"));
+        return new PipelineConfig(kafka, topics, decode, window, handler, retry, commit, health, observability, lifecycle);
     }
 
     private void refuseSettingsNamedTwice() {

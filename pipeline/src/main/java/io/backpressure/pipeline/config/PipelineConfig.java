@@ -9,7 +9,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
 public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSettings decode, WindowSettings window, HandlerSettings handler,
-                             RetrySettings retry, HealthSettings health, ObservabilitySettings observability,
+                             RetrySettings retry, CommitSettings commit, HealthSettings health, ObservabilitySettings observability,
                              LifecycleSettings lifecycle) {
 
     /** Poll often so punctuators that forward finished calls fire on time (the Streams default is 100 ms). */
@@ -29,6 +29,11 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
 
     public PipelineConfig {
         checkWaitBounds(kafka, window);
+        if (commit.handoverWait().compareTo(maxBlock(window)) > 0) {
+            throw new IllegalArgumentException("pipeline.commit.handover-wait=" + Durations.format(commit.handoverWait())
+                    + " is longer than the stream thread may block (" + Durations.format(maxBlock(window))
+                    + ", from pipeline.handler.timeout): shorten it");
+        }
         refuseHandlersThatContinue(kafka);
         checkRegistryFitsTheBlockingBound(kafka, window);
     }

@@ -72,6 +72,12 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.retry.release-interval", "10ms", "how often due retries are released (jittered)"),
             new Setting("pipeline.retry.retry-after-cap", "",
                     "longest downstream Retry-After honoured; empty = the value of pipeline.retry.cap"),
+            new Setting("pipeline.commit.mode", "persist",
+                    "persist: a commit writes the requests of calls still in flight to the task's timer store instead of waiting "
+                            + "for them; drain: a commit waits until every call of the task has finished"),
+            new Setting("pipeline.commit.handover-wait", "1s",
+                    "persist: how long a commit waits for calls to finish when its task is leaving (rebalance, stop) before persisting "
+                            + "the rest; at most 1.5 x pipeline.handler.timeout + 1s"),
             new Setting("pipeline.health.pause-after-failures", "200",
                     "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
             new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * whose delay-topic offset is already committed. A crash after release therefore releases the entry again
  * (at-least-once calls), never loses it.
  *
+ * <p>The same store holds the first attempts a commit found still in flight ({@link #persist}): written as already
+ * released, due at their call's start, so this instance leaves them to their running calls, while after a crash or on
+ * the task's next owner they are released like any due retry and called again.
+ *
  * <p>Deletes are issued in the task's pre-commit hook, after the task's calls have drained. Under exactly_once_v2
  * they are part of the transaction that holds the outcomes. Under at_least_once the producer is flushed first, so
  * the outcomes are acknowledged before any delete reaches the changelog.
@@ -117,8 +121,10 @@ final class RetryTimers {
                 released.add(entry.key);
                 waiting--;
                 stats.retryPending(-1);
-                long due = TimerEntry.dueOf(entry.key);
-                lateness.record(due, clock.millis());
+                if (TimerEntry.attemptOf(entry.key) > 1) {
+                    // A persisted first attempt is due at its original start: its age is not timer lateness.
+                    lateness.record(TimerEntry.dueOf(entry.key), clock.millis());
+                }
                 Record<byte[], byte[]> record = TimerEntry.decode(entry.value);
                 // The state was validated when the entry was written; reading it back cannot fail.
                 admit.admit(new Released(record, RetryState.read(record.headers()), entry.key));
@@ -132,13 +138,27 @@ final class RetryTimers {
         } while (batch.size() == RELEASE_BATCH);
     }
 
+    /**
+     * Writes a first attempt whose call is still in flight, in the pre-commit hook, so the commit that passes its input
+     * offset also holds its request. It counts as released: this instance's scans leave it to the running call.
+     *
+     * @param record the input record with its retry state and original coordinates in its headers
+     * @return the entry's key, to delete once the call's outcome is routed
+     */
+    Bytes persist(Record<byte[], byte[]> record, long startedAtMillis, long inputOffset) {
+        Bytes key = TimerEntry.key(startedAtMillis, 1, inputOffset);
+        store.put(key, TimerEntry.encode(record));
+        released.add(key);
+        return key;
+    }
+
     /** The outcome of a released entry's call has been forwarded; returns true when the task should commit soon. */
     boolean routed(Bytes timerKey) {
         routed.add(timerKey);
         return routed.size() >= MAX_AWAITING_DELETE;
     }
 
-    /** Called in the pre-commit hook after the task's calls have drained: deletes the entries whose outcomes are routed. */
+    /** Called in the pre-commit hook: deletes the entries whose outcomes are routed. */
     void beforeCommit() {
         if (routed.isEmpty()) {
             return;

@@ -98,7 +98,7 @@ final class Router {
     }
 
     /** The first hop records where the request came from; later hops (delay topics) keep that, not their own coordinates. */
-    private static void keepOriginalCoordinates(Headers headers, ProcessorRecordContext origin) {
+    static void keepOriginalCoordinates(Headers headers, ProcessorRecordContext origin) {
         if (PipelineHeaders.get(headers, PipelineHeaders.ORIGINAL_TOPIC) == null && origin.topic() != null) {
             PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_TOPIC, origin.topic());
             PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_PARTITION, origin.partition());

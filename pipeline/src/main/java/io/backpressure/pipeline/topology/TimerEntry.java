@@ -9,9 +9,10 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The timer store's layout. Keys sort by due time: 8 bytes big-endian due epoch-millis, then the delay topic's attempt
- * number and the record's offset there, which make the key unique and the same when a record is read again after a
- * crash (so a replayed put overwrites instead of duplicating). Values hold the whole record: key, value, headers.
+ * The timer store's layout. Keys sort by due time: 8 bytes big-endian due epoch-millis, then the attempt number and the
+ * record's offset in the topic that attempt is read from (the input topic for attempt 1, the attempt's delay topic
+ * after that), which make the key unique and the same when a record is read again after a crash (so a replayed put
+ * overwrites instead of duplicating). Values hold the whole record: key, value, headers.
  */
 final class TimerEntry {
     private static final int KEY_LENGTH = 8 + 4 + 8;
@@ -30,6 +31,10 @@ final class TimerEntry {
 
     static long dueOf(Bytes key) {
         return ByteBuffer.wrap(key.get()).getLong();
+    }
+
+    static int attemptOf(Bytes key) {
+        return ByteBuffer.wrap(key.get()).getInt(8);
     }
 
     static byte[] encode(Record<byte[], byte[]> record) {

@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.topology;
 
+import io.backpressure.pipeline.config.CommitSettings;
 import io.backpressure.pipeline.config.ProcessingGuarantee;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
@@ -13,17 +14,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.processor.internals.StreamThread;
 
 /**
  * The per-task processor: reads the input topic and the delay topics, decodes, admits into the window, dispatches to
@@ -32,8 +37,13 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * Records from the input topic always start at attempt 1: pipeline headers on them are stripped, never trusted.
  *
  * <p>Finished calls are forwarded only on the stream thread: from {@code process()}, from a jittered wall-clock timer,
- * and from the drain-before-commit hook, which waits until the task has nothing in flight. So an offset is never
- * committed for a request whose outcome has not been written.
+ * and from the pre-commit hook. An offset is never committed for a request that is neither routed nor held:
+ * {@code pipeline.commit.mode=persist} writes the requests of calls still in flight to the timer store in the hook,
+ * in the same commit as the offsets that pass them (in the same transaction under exactly_once_v2), and deletes each
+ * entry in the commit after its outcome is routed; {@code drain} makes the hook wait until the task has nothing in
+ * flight. A new owner of the task (after a crash, a rebalance or a restart) releases the persisted requests before it
+ * takes new records, through the window like any retry. A call of a task closed meanwhile is never routed: its
+ * outcome waits in this processor's queue, which nothing reads any more.
  *
  * <p>Once the instance has caught up, a task asks for a commit at once rather than at the next commit interval, so
  * committed-offset lag reads 0 as soon as the work is done (under at_least_once the interval is 30 s by default).
@@ -49,6 +59,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private final PipelineParts parts;
     private final LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
+    /** First attempts in flight that no commit has persisted yet (persist mode). */
+    private final Set<Call> unpersisted = new HashSet<>();
     private final RandomGenerator random;
     private final Clock clock;
     private StreamThreadForwarder<byte[], byte[]> forwarder;
@@ -65,6 +77,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long processed;
     private long processedAtLastTick;
     private boolean forwardedSinceCommit;
+    /** False until this processor has released what its store held when it opened: calls persisted by a previous owner. */
+    private boolean restoredReleased;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
     private long lastCommitMillis = Long.MIN_VALUE / 2;
 
@@ -87,17 +101,17 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         decoder = new RequestDecoder(parts.requestDeserializer(), parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
-        hook.beforeCommit(this::drainBeforeCommit);
+        hook.beforeCommit(parts.config().commit().mode() == CommitSettings.Mode.DRAIN ? this::drainBeforeCommit : this::persistBeforeCommit);
         forwardTimer = JitteredTimer.start(context, parts.config().window().forwardInterval(), random, this::onTick);
+        boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
+        timers = new RetryTimers(context.getStateStore(PipelineTopology.TIMER_STORE), transactional ? null : forwarder::flushProducer,
+                instance.stats(), instance.lateness(), clock, parts.config().retry().maxPendingPerTask(), maxBlock);
         List<String> delayTopics = parts.config().delayTopics();
         if (!delayTopics.isEmpty()) {
             attemptByDelayTopic = new HashMap<>();
             for (int i = 0; i < delayTopics.size(); i++) {
                 attemptByDelayTopic.put(delayTopics.get(i), i + 2);
             }
-            boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
-            timers = new RetryTimers(context.getStateStore(PipelineTopology.TIMER_STORE), transactional ? null : forwarder::flushProducer,
-                    instance.stats(), instance.lateness(), clock, parts.config().retry().maxPendingPerTask(), maxBlock);
             releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random,
                     () -> timers.releaseDue(this::admitRetry));
         }
@@ -106,6 +120,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void process(Record<byte[], byte[]> record) {
         processed++;
+        releaseRestoredOnce();
         forwardFinished();
         ProcessorRecordContext origin = forwarder.currentRecordContext();
         if (inputTopic.equals(origin.topic())) {
@@ -157,9 +172,23 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         admission.acquire(this::forwardFinished);
         held++;
-        Call answeredAtOnce = dispatcher.dispatch(new Call(request, record, origin, state, deadline, clock.millis(), timerKey, null));
+        Call call = new Call(request, record, origin, state, deadline, clock.millis(), timerKey);
+        Call answeredAtOnce = dispatcher.dispatch(call);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
+        } else if (timerKey == null) {
+            unpersisted.add(call);
+        }
+    }
+
+    /**
+     * Releases, once, what the timer store held when this processor opened, before any new record is admitted: the
+     * calls a previous owner persisted are the oldest work of the task. Retries that are due go with them.
+     */
+    private void releaseRestoredOnce() {
+        if (!restoredReleased) {
+            restoredReleased = true;
+            timers.releaseDue(this::admitRetry);
         }
     }
 
@@ -171,6 +200,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * the commit costs no drain.
      */
     private void onTick() {
+        releaseRestoredOnce();
         forwardFinished();
         boolean quiet = processed == processedAtLastTick && held == 0 && parts.instance().window().inFlight() == 0;
         processedAtLastTick = processed;
@@ -207,6 +237,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         forwardFinished();
     }
 
+    /** The hook in drain mode: waits until the task has nothing in flight, bounded by the stream thread's blocking bound. */
     private void drainBeforeCommit() {
         Duration maxBlock = parts.config().maxBlock();
         long deadline = System.nanoTime() + maxBlock.toNanos();
@@ -219,15 +250,56 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             }
             awaitFinished(remaining);
         }
-        if (timers != null) {
-            timers.beforeCommit();
+        timers.beforeCommit();
+        committing();
+    }
+
+    /**
+     * The hook in persist mode: forwards what has finished, deletes the entries whose outcomes are routed, then writes
+     * the requests of the first attempts still in flight, so the commit holds each request either as a routed outcome
+     * or as an entry. Deletes go first: the entries left are then only calls in flight, never more than the window.
+     * When the task is leaving this thread, it first waits (bounded) for its calls, so the next owner repeats few.
+     */
+    private void persistBeforeCommit() {
+        forwardFinished();
+        if (held > 0 && taskIsLeaving()) {
+            long deadline = System.nanoTime() + parts.config().commit().handoverWait().toNanos();
+            long remaining;
+            while (held > 0 && (remaining = deadline - System.nanoTime()) > 0) {
+                awaitFinished(remaining);
+            }
         }
+        timers.beforeCommit();
+        for (Call call : unpersisted) {
+            Headers headers = new RecordHeaders(call.source().headers().toArray());
+            call.retry().writeTo(headers);
+            Router.keepOriginalCoordinates(headers, call.origin());
+            call.persistedAs(timers.persist(call.source().withHeaders(headers), call.startedAtMillis(), call.origin().offset()));
+        }
+        unpersisted.clear();
+        committing();
+    }
+
+    /**
+     * A commit while the stream thread gives up tasks (a rebalance revoked partitions) or stops: the tasks it commits
+     * may be closed right after. Outside a stream thread (TopologyTestDriver) a task never leaves.
+     */
+    private static boolean taskIsLeaving() {
+        if (Thread.currentThread() instanceof StreamThread thread) {
+            StreamThread.State state = thread.state();
+            return state == StreamThread.State.PARTITIONS_REVOKED || state == StreamThread.State.PENDING_SHUTDOWN;
+        }
+        return false;
+    }
+
+    private void committing() {
         forwardedSinceCommit = false;
         lastCommitMillis = clock.millis();
     }
 
     private void forward(Call call) {
         held--;
+        unpersisted.remove(call);
         emitOutcome(parts.router().route(call, random), call.timerKey());
     }
 
@@ -256,12 +328,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (releaseTimer != null) {
             releaseTimer.cancel();
         }
-        if (timers != null) {
-            timers.close();
-        }
-        // A clean close has drained already (Streams commits before closing a task). After an unclean close the
-        // remaining calls release their window slots as they finish and their outcomes are discarded: their records
-        // were not committed, so they will be processed again.
+        timers.close();
+        // Streams commits before a clean close, so every call still in flight is persisted (or drained). Those calls
+        // release their window slots as they finish and their outcomes are discarded: the task's next owner calls
+        // them again from the store, or, after an unclean close, from the uncommitted input.
     }
 
 }

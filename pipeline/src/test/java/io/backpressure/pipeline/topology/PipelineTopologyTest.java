@@ -14,26 +14,35 @@ import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.backpressure.pipeline.testing.Await;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The topology under TopologyTestDriver: routing of every outcome, bad input, deadlines, timeouts, and drain-before-commit. */
+/** The topology under TopologyTestDriver: routing of every outcome, bad input, deadlines, timeouts, and what a commit does with calls in flight. */
 class PipelineTopologyTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -154,22 +163,85 @@ class PipelineTopologyTest {
     }
 
     @Test
-    void callThatFinishesLaterIsForwardedBeforeTheCommitOfItsRecord() {
+    void inDrainModeACallThatFinishesLaterIsForwardedBeforeTheCommitOfItsRecord() {
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
         try {
             start(new TestHandler(r -> {
                 CompletableFuture<Outcome> f = new CompletableFuture<>();
                 later.schedule(() -> f.complete(Outcome.success(new byte[0])), 200, TimeUnit.MILLISECONDS);
                 return f;
-            }));
+            }), "pipeline.commit.mode", "drain");
             for (int i = 0; i < 10; i++) {
                 input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
             }
             // The driver commits after each record; the drain hook makes that commit wait for the call's outcome.
             assertEquals(10, results.readRecordsToList().size());
+            assertEquals(0, storedFirstAttempts().size(), "drain mode persists nothing");
         } finally {
             later.shutdownNow();
         }
+    }
+
+    /**
+     * The driver commits after each record. In persist mode that commit does not wait: it writes the requests still in
+     * flight to the timer store, and the commit after their outcomes are forwarded deletes them.
+     */
+    @Test
+    void aCommitPersistsTheCallsInFlightInsteadOfWaitingAndDeletesThemOnceRouted() {
+        List<CompletableFuture<Outcome>> answers = new CopyOnWriteArrayList<>();
+        start(new TestHandler(r -> {
+            CompletableFuture<Outcome> f = new CompletableFuture<>();
+            answers.add(f);
+            return f;
+        }));
+        for (int i = 0; i < 4; i++) {
+            input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
+        }
+        assertTrue(results.isEmpty(), "no commit waited for a call");
+        List<Record<byte[], byte[]>> stored = storedFirstAttempts();
+        assertEquals(4, stored.size());
+        Record<byte[], byte[]> first = stored.get(0);
+        assertEquals("1", PipelineHeaders.get(first.headers(), PipelineHeaders.ATTEMPT));
+        assertEquals("work-requests", PipelineHeaders.get(first.headers(), PipelineHeaders.ORIGINAL_TOPIC));
+        assertArrayEquals(encode(request("slow-0", null)), first.value(), "the original bytes are what is persisted");
+
+        answers.forEach(f -> f.complete(Outcome.success(new byte[0])));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertEquals(4, results.readRecordsToList().size());
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertEquals(0, storedFirstAttempts().size(), "routed calls leave the store at the next commit");
+    }
+
+    /**
+     * Calls finish in a seeded random order while records keep arriving; after every commit the store holds no more
+     * first attempts than the window has slots, and once everything is answered it holds none.
+     */
+    @Test
+    void theStoreNeverHoldsMoreCallsThanTheWindowAllows() {
+        List<CompletableFuture<Outcome>> answers = new CopyOnWriteArrayList<>();
+        start(new TestHandler(r -> {
+            CompletableFuture<Outcome> f = new CompletableFuture<>();
+            answers.add(f);
+            return f;
+        }));
+        SplittableRandom random = new SplittableRandom(11);
+        int most = 0;
+        for (int i = 0; i < 200; i++) {
+            List<CompletableFuture<Outcome>> open = answers.stream().filter(f -> !f.isDone()).toList();
+            if (open.size() == 4 || (!open.isEmpty() && random.nextBoolean())) {
+                open.get(random.nextInt(open.size())).complete(Outcome.success(new byte[0]));
+            }
+            input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("r-" + i, null)));
+            int stored = storedFirstAttempts().size();
+            assertTrue(stored <= 4, stored + " calls stored after record " + i + " with a window of 4");
+            most = Math.max(most, stored);
+        }
+        assertEquals(4, most, "the window was full at some commit");
+        answers.forEach(f -> f.complete(Outcome.success(new byte[0])));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertEquals(200, results.readRecordsToList().size());
+        assertEquals(0, storedFirstAttempts().size());
     }
 
     @Test
@@ -177,9 +249,27 @@ class PipelineTopologyTest {
         TestHandler never = new TestHandler(r -> new CompletableFuture<>());
         start(never, "pipeline.handler.timeout", "200ms", "pipeline.retry.max-attempts", "1");
         input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("stuck", null)));
+        Await.until("the call timed out and was dropped", Duration.ofSeconds(5), () -> {
+            driver.advanceWallClockTime(Duration.ofMillis(20));
+            return !dropped.isEmpty();
+        });
         TestRecord<byte[], byte[]> drop = dropped.readRecord();
         assertEquals("RETRIES_EXHAUSTED", header(drop, PipelineHeaders.DROP_REASON));
         assertTrue(header(drop, PipelineHeaders.LAST_ERROR).startsWith("TimeoutException"), header(drop, PipelineHeaders.LAST_ERROR));
+    }
+
+    /** The first attempts the timer store holds, in key order. */
+    private List<Record<byte[], byte[]>> storedFirstAttempts() {
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(PipelineTopology.TIMER_STORE);
+        List<Record<byte[], byte[]>> stored = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(entry -> {
+                if (TimerEntry.attemptOf(entry.key) == 1) {
+                    stored.add(TimerEntry.decode(entry.value));
+                }
+            });
+        }
+        return stored;
     }
 
     @Test

@@ -9,10 +9,10 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * A store that holds nothing. It exists for one reason: Kafka Streams 4.4.0 (as 4.1.1 before it) calls {@link #flushCache()} on every
- * caching store of a task in {@code prepareCommit}, before it flushes the producer and commits offsets. Blocking
- * there until the task's in-flight calls have finished and been forwarded is what makes an offset commit safe
- * with asynchronous calls: the committed offset never passes a request whose outcome has not been written.
- * {@code StateStore.flush()} would be too late: it runs after the commit.
+ * caching store of a task in {@code prepareCommit}, before it flushes the producer and commits offsets. What the
+ * processor does there (forward finished calls, persist or wait for the rest) is what makes an offset commit safe
+ * with asynchronous calls: the committed offset never passes a request that is neither routed nor held in a store
+ * written by the same commit. {@code StateStore.flush()} would be too late: it runs after the commit.
  */
 public final class DrainHookStore implements StateStore, CachedStateStore<byte[], byte[]> {
     private final String name;
