@@ -43,10 +43,11 @@ public final class Bench {
     /**
      * @param kafkaSettings {@code kafka.*} settings applied to every app of the scenario (the scenario's own win)
      * @param limit         adaptive: the adaptive limit compared with the fixed window
+     * @param littlesLaw    littles-law: the downstream's latency, the window and the processing guarantee
      */
     public static void run(Scenario scenario, String bootstrapServers, String registryUrl, java.util.Map<String, String> kafkaSettings,
                            Long records, Duration duration, java.nio.file.Path csv, java.nio.file.Path svg, String limit,
-                           PrintWriter out) throws Exception {
+                           LittlesLawBench.Setup littlesLaw, PrintWriter out) throws Exception {
         out.printf("bench %s on %d cores, Java %s%s%n", scenario.cliName(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), kafkaSettings.isEmpty() ? "" : ", with " + kafkaSettings);
         out.flush();
@@ -55,7 +56,7 @@ public final class Bench {
         try (BenchEnvironment env = new BenchEnvironment(bootstrapServers, registryUrl, kafkaSettings, out)) {
             result = switch (scenario) {
                 case OVERHEAD -> Scenarios.overhead(env, records != null ? records : 600_000);
-                case LITTLES_LAW -> Scenarios.littlesLaw(env, records != null ? records : 1_200_000);
+                case LITTLES_LAW -> LittlesLawBench.run(env, littlesLaw, records);
                 case PC_WORKLOAD -> Scenarios.pcWorkload(env, records != null ? records : 10_000);
                 case BACKLOG_MEMORY -> Scenarios.backlogMemory(env, records != null ? records : 2_000_000, duration);
                 case RETRY_LATENESS -> RetryScenarios.lateness(env, duration);

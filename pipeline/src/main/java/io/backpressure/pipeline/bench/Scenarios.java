@@ -122,43 +122,6 @@ final class Scenarios {
     }
 
     /**
-     * A 20 ms downstream through a window of 1000: Little's law says 50,000/s at best. Run twice in one JVM: cold (the
-     * JIT compiling while it runs, as after a deployment) and warm (the steady state a long-running instance is in).
-     */
-    static BenchResult littlesLaw(BenchEnvironment env, long records) {
-        int window = 1000;
-        Duration latency = Duration.ofMillis(20);
-        double ideal = window / (latency.toNanos() / 1e9);
-        Run cold = littlesLawOnce(env, records, window, latency, "cold");
-        Run warm = littlesLawOnce(env, records, window, latency, "warm");
-        // Little's law with the call duration the app observed: how full the pipeline kept the window, whatever the
-        // simulated downstream's own timer lateness added to the nominal 20 ms.
-        double windowFill = warm.perSecond() * warm.meanCallMillis() / 1000 / window;
-        PrintWriter out = env.out();
-        out.printf("%n%-40s %,14.0f  (W / latency = %d / %d ms)%n", "ideal records/s", ideal, window, latency.toMillis());
-        out.printf("%-40s %,14.0f %8.3f%n", "cold JVM: records/s, efficiency", cold.perSecond(), cold.perSecond() / ideal);
-        out.printf("%-40s %,14.0f %8.3f  (target >= 0.9)%n", "warm JVM: records/s, efficiency", warm.perSecond(), warm.perSecond() / ideal);
-        out.printf("%-40s %14.2f ms%n", "warm JVM: mean call duration observed", warm.meanCallMillis());
-        out.printf("%-40s %14.3f  (records/s x observed duration / W)%n", "warm JVM: mean window occupancy", windowFill);
-        return new BenchResult("littles-law").put("records", records).put("window", window).put("latencyMs", latency.toMillis())
-                .put("idealPerSecond", ideal).put("perSecond", warm.perSecond()).put("efficiency", warm.perSecond() / ideal)
-                .put("coldPerSecond", cold.perSecond()).put("coldEfficiency", cold.perSecond() / ideal)
-                .put("observedCallMs", warm.meanCallMillis()).put("windowOccupancy", windowFill);
-    }
-
-    private static Run littlesLawOnce(BenchEnvironment env, long records, int window, Duration latency, String label) {
-        PipelineConfig config = env.config("littles-" + label, 4)
-                .set("pipeline.window.capacity", Integer.toString(window))
-                .set("pipeline.handler.simulated.latency", latency.toMillis() + "ms")
-                .set("pipeline.handler.simulated.distribution", "fixed")
-                .set("pipeline.retry.max-attempts", "1")
-                .load();
-        env.createTopics(4, config.topics().input(), config.topics().results(), config.topics().dropped());
-        env.produce(config.topics().input(), records, 1000, "littles");
-        return pipelineRun(env, config.kafka().applicationId(), config, records, Handlers.create(config), label + " run:");
-    }
-
-    /**
      * Parallel Consumer's README workload: 10,000 records, 0-5 ms each, 1 partition, concurrency 100, unordered.
      * Measured twice in one JVM: cold (JIT not yet warm, as a first run is) and warm (after a warm-up run of 200,000;
      * on 2 shared cores the JIT was still compiling hard after 50,000). The commit interval is the default: a caught-up

@@ -1,6 +1,8 @@
 package io.backpressure.pipeline.cli;
 
 import io.backpressure.pipeline.bench.Bench;
+import io.backpressure.pipeline.bench.LittlesLawBench;
+import io.backpressure.pipeline.config.Check;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.config.PipelineConfig;
@@ -41,8 +43,14 @@ final class BenchCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--guarantee", defaultValue = "at_least_once",
-            description = "chaos: at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
+            description = "chaos, littles-law: at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
     String guarantee;
+
+    @Option(names = "--latency", defaultValue = "20ms", description = "littles-law: the downstream's fixed latency (default: ${DEFAULT-VALUE})")
+    String latency;
+
+    @Option(names = "--window", defaultValue = "1000", description = "littles-law: the window's capacity (default: ${DEFAULT-VALUE})")
+    int window;
 
     @Option(names = "--seed", defaultValue = "1", description = "chaos: seed of the fault order and the downstream (default: ${DEFAULT-VALUE})")
     long seed;
@@ -91,8 +99,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         });
         PrintWriter out = spec.commandLine().getOut();
+        ProcessingGuarantee chosenGuarantee = ProcessingGuarantee.parse("--guarantee", guarantee);
+        LittlesLawBench.Setup littlesLaw = new LittlesLawBench.Setup(Check.positive("--latency", Durations.parse("--latency", latency)),
+                Check.atLeast("--window", window, 1), chosenGuarantee);
         if (chosen == Bench.Scenario.CHAOS) {
-            ProcessingGuarantee.parse("--guarantee", guarantee);
             Bench.chaos(guarantee, Durations.parse("--duration", duration == null ? "3m" : duration), seed, dataDir, kafkaSettings, out);
             return 0;
         }
@@ -106,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         return LocalStackUse.withStack(config, dataDir, out, spec.commandLine().getErr(), () -> {
             Bench.run(chosen, config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), kafkaSettings, records,
-                    Durations.parse("--duration", duration == null ? "30s" : duration), csv, svg, limit, out);
+                    Durations.parse("--duration", duration == null ? "30s" : duration), csv, svg, limit, littlesLaw, out);
             return 0;
         });
     }

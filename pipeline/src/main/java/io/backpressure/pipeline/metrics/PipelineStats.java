@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
 
 /**
  * The pipeline's own counters, registered in a Micrometer registry (Prometheus names in brackets):
  * handler calls by outcome [pipeline_handler_calls_total{outcome}], handler latency [pipeline_handler_latency_seconds],
  * results [pipeline_results_total], drops by reason [pipeline_drops_total{reason}], retries scheduled by attempt
- * [pipeline_retries_scheduled_total{attempt}] and retries waiting in timer stores [pipeline_retry_pending].
+ * [pipeline_retries_scheduled_total{attempt}], retries waiting in timer stores [pipeline_retry_pending], how long
+ * commits hold a stream thread [pipeline_commit_hold_seconds] and calls persisted by a commit [pipeline_calls_persisted_total].
  * Label values are the stable names of {@link DropReason} and the outcome types.
  */
 public final class PipelineStats {
@@ -28,6 +30,9 @@ public final class PipelineStats {
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Map<Integer, Counter> retriesByAttempt = new ConcurrentHashMap<>();
     private final AtomicLong retryPending = new AtomicLong();
+    private final Timer commitHold;
+    private final LongAccumulator longestCommitHoldNanos = new LongAccumulator(Math::max, 0);
+    private final Counter callsPersisted;
 
     public PipelineStats() {
         this(new SimpleMeterRegistry());
@@ -48,6 +53,37 @@ public final class PipelineStats {
                     .tag("outcome", outcome).register(registry));
         }
         registry.gauge("pipeline.retry.pending", retryPending);
+        this.commitHold = Timer.builder("pipeline.commit.hold")
+                .description("how long each commit held a stream thread, from its first task's pre-commit hook to the thread's next record or punctuation")
+                .register(registry);
+        this.callsPersisted = Counter.builder("pipeline.calls.persisted")
+                .description("calls still in flight at a commit whose requests it wrote to the timer store instead of waiting").register(registry);
+    }
+
+    public void commitHeld(long nanos) {
+        commitHold.record(nanos, TimeUnit.NANOSECONDS);
+        longestCommitHoldNanos.accumulate(nanos);
+    }
+
+    public void callsPersisted(int count) {
+        callsPersisted.increment(count);
+    }
+
+    public long commits() {
+        return commitHold.count();
+    }
+
+    public double meanCommitHoldMillis() {
+        return commitHold.mean(TimeUnit.MILLISECONDS);
+    }
+
+    /** The longest commit hold since start (the timer's own max forgets after a few minutes). */
+    public double longestCommitHoldMillis() {
+        return longestCommitHoldNanos.get() / 1e6;
+    }
+
+    public long callsPersisted() {
+        return (long) callsPersisted.count();
     }
 
     public void handlerCall(Outcome outcome, long latencyMillis) {

@@ -12,15 +12,17 @@ import java.util.function.Consumer;
 
 /**
  * The state one application instance shares among all its tasks and threads: the window and the start order its
- * calls time out in, the retry budget, the counters, and a listener told of every finished call (the health gate).
+ * calls time out in, the retry budget, the counters, the commit-hold measure, and a listener told of every finished
+ * call (the health gate).
  */
 public record InstanceState(Window window, CallTimeouts timeouts, RetryBudget budget, PipelineStats stats, ReleaseLateness lateness,
-                            Consumer<Outcome> outcomeListener) {
+                            CommitHolds commitHolds, Consumer<Outcome> outcomeListener) {
 
     public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener, MeterRegistry registry) {
+        PipelineStats stats = new PipelineStats(registry);
         return new InstanceState(Window.of(config.window()), new CallTimeouts(),
                 RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
-                new PipelineStats(registry), new ReleaseLateness(), outcomeListener);
+                stats, new ReleaseLateness(), new CommitHolds(stats), outcomeListener);
     }
 
     public static InstanceState of(PipelineConfig config) {

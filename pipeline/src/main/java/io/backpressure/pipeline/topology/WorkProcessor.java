@@ -73,6 +73,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private JitteredTimer forwardTimer;
     private JitteredTimer releaseTimer;
     private ProcessorContext<byte[], byte[]> context;
+    private CommitHolds commitHolds;
     private int held;
     private long processed;
     private long processedAtLastTick;
@@ -93,6 +94,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.context = context;
         forwarder = new StreamThreadForwarder<>(context);
         InstanceState instance = parts.instance();
+        commitHolds = instance.commitHolds();
         Window window = instance.window();
         Duration maxBlock = parts.config().maxBlock();
         dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
@@ -112,13 +114,16 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             for (int i = 0; i < delayTopics.size(); i++) {
                 attemptByDelayTopic.put(delayTopics.get(i), i + 2);
             }
-            releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random,
-                    () -> timers.releaseDue(this::admitRetry));
+            releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random, () -> {
+                commitHolds.working();
+                timers.releaseDue(this::admitRetry);
+            });
         }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        commitHolds.working();
         processed++;
         releaseRestoredOnce();
         forwardFinished();
@@ -200,6 +205,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * the commit costs no drain.
      */
     private void onTick() {
+        commitHolds.working();
         releaseRestoredOnce();
         forwardFinished();
         boolean quiet = processed == processedAtLastTick && held == 0 && parts.instance().window().inFlight() == 0;
@@ -239,6 +245,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** The hook in drain mode: waits until the task has nothing in flight, bounded by the stream thread's blocking bound. */
     private void drainBeforeCommit() {
+        commitHolds.hookStarting();
         Duration maxBlock = parts.config().maxBlock();
         long deadline = System.nanoTime() + maxBlock.toNanos();
         forwardFinished();
@@ -261,6 +268,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * When the task is leaving this thread, it first waits (bounded) for its calls, so the next owner repeats few.
      */
     private void persistBeforeCommit() {
+        commitHolds.hookStarting();
         forwardFinished();
         if (held > 0 && taskIsLeaving()) {
             long deadline = System.nanoTime() + parts.config().commit().handoverWait().toNanos();
@@ -276,6 +284,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             Router.keepOriginalCoordinates(headers, call.origin());
             call.persistedAs(timers.persist(call.source().withHeaders(headers), call.startedAtMillis(), call.origin().offset()));
         }
+        parts.instance().stats().callsPersisted(unpersisted.size());
         unpersisted.clear();
         committing();
     }
