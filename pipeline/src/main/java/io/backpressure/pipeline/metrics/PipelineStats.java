@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAccumulator;
  * handler calls by outcome [pipeline_handler_calls_total{outcome}], handler latency [pipeline_handler_latency_seconds],
  * results [pipeline_results_total], drops by reason [pipeline_drops_total{reason}], retries scheduled by attempt
  * [pipeline_retries_scheduled_total{attempt}], retries waiting in timer stores [pipeline_retry_pending], how long
- * commits hold a stream thread [pipeline_commit_hold_seconds] and calls persisted by a commit [pipeline_calls_persisted_total].
+ * commits hold a stream thread [pipeline_commit_hold_seconds], calls persisted by a commit [pipeline_calls_persisted_total]
+ * and persisted calls a task called again when it opened [pipeline_calls_resumed_total].
  * Label values are the stable names of {@link DropReason} and the outcome types.
  */
 public final class PipelineStats {
@@ -33,6 +34,7 @@ public final class PipelineStats {
     private final Timer commitHold;
     private final LongAccumulator longestCommitHoldNanos = new LongAccumulator(Math::max, 0);
     private final Counter callsPersisted;
+    private final Counter callsResumed;
 
     public PipelineStats() {
         this(new SimpleMeterRegistry());
@@ -58,6 +60,9 @@ public final class PipelineStats {
                 .register(registry);
         this.callsPersisted = Counter.builder("pipeline.calls.persisted")
                 .description("calls still in flight at a commit whose requests it wrote to the timer store instead of waiting").register(registry);
+        this.callsResumed = Counter.builder("pipeline.calls.resumed")
+                .description("persisted calls a task found in its timer store when it opened (after a crash, a rebalance or a restart) and calls again")
+                .register(registry);
     }
 
     public void commitHeld(long nanos) {
@@ -80,6 +85,14 @@ public final class PipelineStats {
     /** The longest commit hold since start (the timer's own max forgets after a few minutes). */
     public double longestCommitHoldMillis() {
         return longestCommitHoldNanos.get() / 1e6;
+    }
+
+    public void callsResumed(int count) {
+        callsResumed.increment(count);
+    }
+
+    public long callsResumed() {
+        return (long) callsResumed.count();
     }
 
     public long callsPersisted() {

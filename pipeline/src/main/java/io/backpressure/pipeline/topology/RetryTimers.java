@@ -62,6 +62,8 @@ final class RetryTimers {
     /** Released entries whose outcome has been routed: deleted at the next pre-commit hook. */
     private final List<Bytes> routed = new ArrayList<>();
     private long waiting;
+    /** Persisted first attempts in the store when it opened: calls in flight when the task's previous owner committed. */
+    private final int resumable;
     /**
      * Every entry due before this has been released. Scans start here, not at the first key: deleted entries leave
      * RocksDB tombstones at the head of the key range, and scanning over them on every release would grow slower with
@@ -80,12 +82,16 @@ final class RetryTimers {
         this.maxWaiting = maxWaiting;
         this.maxBlock = maxBlock;
         // Every entry in a freshly opened store waits for release, including those released before a crash.
+        int firstAttempts = 0;
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
-                it.next();
+                if (TimerEntry.attemptOf(it.next().key) == 1) {
+                    firstAttempts++;
+                }
                 waiting++;
             }
         }
+        resumable = firstAttempts;
         stats.retryPending(waiting);
     }
 
@@ -136,6 +142,11 @@ final class RetryTimers {
                 scanFrom = Math.max(scanFrom, TimerEntry.dueOf(batch.get(batch.size() - 1).key));
             }
         } while (batch.size() == RELEASE_BATCH);
+    }
+
+    /** Persisted calls the store held when it opened; they are released with the first due retries. */
+    int resumable() {
+        return resumable;
     }
 
     /**

@@ -29,6 +29,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.processor.internals.StreamThread;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-task processor: reads the input topic and the delay topics, decodes, admits into the window, dispatches to
@@ -49,6 +51,7 @@ import org.apache.kafka.streams.processor.internals.StreamThread;
  * committed-offset lag reads 0 as soon as the work is done (under at_least_once the interval is 30 s by default).
  */
 final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkProcessor.class);
     /**
      * At most one caught-up commit per second. Under load a partition can look quiet for a tick while its next fetch is
      * on the way; without this bound that asked for about ten commits a second, each flushing the producer.
@@ -193,6 +196,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void releaseRestoredOnce() {
         if (!restoredReleased) {
             restoredReleased = true;
+            int resumed = timers.resumable();
+            if (resumed > 0) {
+                LOG.info("task {} calls again {} request(s) persisted in flight by its previous owner", context.taskId(), resumed);
+                parts.instance().stats().callsResumed(resumed);
+            }
             timers.releaseDue(this::admitRetry);
         }
     }
