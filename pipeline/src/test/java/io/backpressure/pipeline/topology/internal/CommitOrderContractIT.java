@@ -36,6 +36,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.processor.internals.StreamThread;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,9 +49,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>a caching store's {@code flushCache()} is called before the task's offsets are committed;</li>
  *   <li>records forwarded from inside it, outside {@code process()}, reach the sink and are covered by that commit;</li>
  *   <li>{@link StreamThreadForwarder#flushProducer()} from inside it returns only once those records are acknowledged
- *       (the timer store deletes retries after it under at_least_once).</li>
+ *       (the timer store deletes retries after it under at_least_once);</li>
+ *   <li>a changelogged store write made inside it is readable (read_committed) in the changelog by the time the
+ *       offsets that commit covers are committed: the persisted calls of {@code pipeline.commit.mode=persist};</li>
+ *   <li>the commit that closes a task on shutdown runs it with the stream thread in {@code PENDING_SHUTDOWN} (the
+ *       handover wait looks for that state).</li>
  * </ol>
- * The processor holds every record back (as if its call were in flight) and forwards only from the hook.
+ * The processor holds every record back (as if its call were in flight) and forwards only from the hook, where it also
+ * writes each record's offset to a changelogged store.
  */
 class CommitOrderContractIT {
     private static final String ON_UPGRADE = " -- ON A KAFKA UPGRADE check, in Kafka Streams' StreamTask#prepareCommit, that "
@@ -66,11 +74,14 @@ class CommitOrderContractIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             List<long[]> hookCalls = new CopyOnWriteArrayList<>();
+            Set<StreamThread.State> hookStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
             Topology topology = new Topology();
             topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
             topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), new TopicPartition(out, 0),
-                    hookCalls), "in");
+                    hookCalls, hookStates), "in");
             topology.addStateStore(DrainHookStore.builder("hook"), "held");
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("persisted"), Serdes.Long(), Serdes.Long())
+                    .withCachingDisabled(), "held");
             topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
 
             Properties props = new Properties();
@@ -88,7 +99,16 @@ class CommitOrderContractIT {
                     }
                 }
                 Await.until("offset 50 committed", Duration.ofSeconds(60), () -> committed(admin, id, new TopicPartition(in, 0)) == 50);
+                // Every offset below a committed one was written to the store in the hook of that commit or an earlier one.
+                String changelog = id + "-persisted-changelog";
+                long committedNow = committed(admin, id, new TopicPartition(in, 0));
+                Set<String> persisted = readCommitted(bootstrap, changelog, (int) committedNow, Serdes.Long().deserializer());
+                for (long offset = 0; offset < committedNow; offset++) {
+                    assertTrue(persisted.contains(Long.toString(offset)), "offset " + offset + " is committed but its store write is not in "
+                            + changelog + ": the hook's store writes are not part of the commit" + ON_UPGRADE);
+                }
             }
+
             assertFalse(hookCalls.isEmpty(), "flushCache was never called: the drain hook would never run" + ON_UPGRADE);
             for (long[] call : hookCalls) {
                 long heldUpTo = call[0];
@@ -101,7 +121,59 @@ class CommitOrderContractIT {
                 assertTrue(acknowledgedAfterFlush >= forwardedSoFar, "flushProducer() returned with " + acknowledgedAfterFlush + " of "
                         + forwardedSoFar + " forwarded records in the sink topic" + ON_UPGRADE);
             }
-            assertEquals(50, readCommitted(bootstrap, out).size(), "every record forwarded from the hook reached the sink" + ON_UPGRADE);
+            assertEquals(50, readCommitted(bootstrap, out, 50, Serdes.String().deserializer()).size(), "every record forwarded from the hook reached the sink" + ON_UPGRADE);
+        }
+    }
+
+    /** A graceful close commits a task holding records: the hook runs then, with the stream thread in PENDING_SHUTDOWN. */
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void aGracefulCloseRunsTheHookInPendingShutdown(String guarantee) throws Exception {
+        String bootstrap = TestStack.get().bootstrapServers();
+        String id = "contract-close-" + UUID.randomUUID().toString().substring(0, 8);
+        String in = id + "-in";
+        String out = id + "-out";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            List<long[]> hookCalls = new CopyOnWriteArrayList<>();
+            Set<StreamThread.State> hookStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            Topology topology = new Topology();
+            topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
+            topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), new TopicPartition(out, 0),
+                    hookCalls, hookStates) {
+                @Override
+                public void process(Record<String, String> record) {
+                    super.process(record);
+                    received.incrementAndGet();
+                }
+            }, "in");
+            topology.addStateStore(DrainHookStore.builder("hook"), "held");
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("persisted"), Serdes.Long(), Serdes.Long())
+                    .withCachingDisabled(), "held");
+            topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+            // No interval commit during the test: the only commit is the one that closes the task.
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 120_000);
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 180_000);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "streams-state", id).toAbsolutePath().toString());
+            try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+                streams.start();
+                try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        Serdes.String().serializer(), Serdes.String().serializer())) {
+                    for (int i = 0; i < 5; i++) {
+                        producer.send(new ProducerRecord<>(in, "k", "v" + i)).get();
+                    }
+                }
+                Await.until("5 records held", Duration.ofSeconds(60), () -> received.get() == 5);
+                streams.close(Duration.ofSeconds(30));
+            }
+            assertTrue(hookStates.contains(StreamThread.State.PENDING_SHUTDOWN), "the hook never ran in PENDING_SHUTDOWN, only in "
+                    + hookStates + ": the handover wait on a graceful stop would never happen" + ON_UPGRADE);
+            assertEquals(5, committed(admin, id, new TopicPartition(in, 0)), "the closing commit covered the held records" + ON_UPGRADE);
         }
     }
 
@@ -123,34 +195,40 @@ class CommitOrderContractIT {
         }
     }
 
-    private static Set<String> readCommitted(String bootstrap, String topic) {
+    /** The distinct values (for the changelog: keys) of partition 0, read_committed, once at least {@code expected} are seen. */
+    private static <T> Set<String> readCommitted(String bootstrap, String topic, int expected, org.apache.kafka.common.serialization.Deserializer<T> keys) {
         Set<String> values = new HashSet<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<T, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), Serdes.String().deserializer(), Serdes.String().deserializer())) {
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), keys, Serdes.String().deserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            Await.until("50 records in " + topic, Duration.ofSeconds(30), () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                return values.size() >= 50;
+            boolean changelog = topic.endsWith("-changelog");
+            Await.until(expected + " records in " + topic, Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(changelog ? String.valueOf(r.key()) : r.value()));
+                return values.size() >= expected;
             });
         }
         return values;
     }
 
     /** Forwards nothing from process(); everything from the drain hook, recording what was committed at that moment. */
-    private static final class HoldingProcessor implements Processor<String, String, String, String> {
+    private static class HoldingProcessor implements Processor<String, String, String, String> {
         private final Admin admin;
         private final String group;
         private final TopicPartition partition;
         private final TopicPartition sink;
         private final List<long[]> hookCalls;
+        private final Set<StreamThread.State> hookStates;
         private final List<Object[]> held = new ArrayList<>();
+        private KeyValueStore<Long, Long> persisted;
         private StreamThreadForwarder<String, String> forwarder;
         private long forwarded;
 
-        HoldingProcessor(Admin admin, String group, TopicPartition partition, TopicPartition sink, List<long[]> hookCalls) {
+        HoldingProcessor(Admin admin, String group, TopicPartition partition, TopicPartition sink, List<long[]> hookCalls,
+                         Set<StreamThread.State> hookStates) {
+            this.hookStates = hookStates;
             this.admin = admin;
             this.group = group;
             this.partition = partition;
@@ -163,6 +241,7 @@ class CommitOrderContractIT {
             forwarder = new StreamThreadForwarder<>(context);
             DrainHookStore hook = context.getStateStore("hook");
             hook.beforeCommit(this::drain);
+            persisted = context.getStateStore("persisted");
         }
 
         @Override
@@ -172,12 +251,14 @@ class CommitOrderContractIT {
 
         @SuppressWarnings("unchecked")
         private void drain() {
+            hookStates.add(((StreamThread) Thread.currentThread()).state());
             if (held.isEmpty()) {
                 return;
             }
             long lastHeldOffset = ((ProcessorRecordContext) held.get(held.size() - 1)[1]).offset();
             long committedNow = committed(admin, group, partition);
             for (Object[] h : held) {
+                persisted.put(((ProcessorRecordContext) h[1]).offset(), 1L);
                 forwarder.forward((Record<String, String>) h[0], "out", (ProcessorRecordContext) h[1]);
                 forwarded++;
             }
