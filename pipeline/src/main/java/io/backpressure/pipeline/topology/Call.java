@@ -21,18 +21,21 @@ final class Call {
     private final RetryState retry;
     private final Instant deadline;
     private final long startedAtMillis;
-    /** Set on the stream thread only: when the call is dispatched, and when a commit persists it. */
-    private Bytes timerKey;
+    private final Bytes timerKey;
+    /** Where the in-flight store holds this call's request; set on the stream thread only. */
+    private PersistedCalls.Slot slot;
     /** Written once by whichever thread settles the call; read on the stream thread after the queue hand-off. */
     private volatile Outcome outcome;
 
     /**
      * @param deadline when the request stops being worth doing; null for never
-     * @param timerKey the timer-store entry that holds this request until its outcome is routed (a released retry, or
-     *                 a call persisted by an earlier commit); null while nothing holds it
+     * @param timerKey the timer-store entry a retry was released from, deleted once the outcome is routed; null
+     *                 for a first attempt
+     * @param slot     where the in-flight store holds the request: a call persisted by a previous owner of the task,
+     *                 called again; null for a call not persisted (yet)
      */
     Call(WorkRequest request, Record<byte[], byte[]> source, ProcessorRecordContext origin, RetryState retry, Instant deadline,
-         long startedAtMillis, Bytes timerKey) {
+         long startedAtMillis, Bytes timerKey, PersistedCalls.Slot slot) {
         this.request = request;
         this.source = source;
         this.origin = origin;
@@ -40,6 +43,7 @@ final class Call {
         this.deadline = deadline;
         this.startedAtMillis = startedAtMillis;
         this.timerKey = timerKey;
+        this.slot = slot;
     }
 
     WorkRequest request() {
@@ -74,9 +78,13 @@ final class Call {
         return timerKey;
     }
 
-    /** A commit wrote this call's request to the timer store under {@code key}: it is deleted once the outcome is routed. */
-    void persistedAs(Bytes key) {
-        this.timerKey = key;
+    PersistedCalls.Slot slot() {
+        return slot;
+    }
+
+    /** A commit wrote this call's request to the in-flight store: it is struck from there once the outcome is routed. */
+    void persistedIn(PersistedCalls.Slot slot) {
+        this.slot = slot;
     }
 
     Outcome outcome() {

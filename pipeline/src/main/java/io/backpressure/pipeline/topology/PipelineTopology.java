@@ -30,8 +30,8 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  * The delay topics have the input's partition count and keys, so partition p of every source is in the same task: one
  * processor per task holds that task's retries until due and calls the handler for them, so a timer entry can stay in
- * the store until its call's outcome is routed. The same store holds the first attempts a commit found in flight
- * ({@code pipeline.commit.mode=persist}), so it exists even without retries.
+ * the store until its call's outcome is routed. The in-flight store holds the requests of calls a commit found still
+ * running ({@code pipeline.commit.mode=persist}) until the commit that holds their outcomes.
  *
  * The processor reads raw bytes and decodes them itself, so a record that cannot be decoded is dropped with its
  * original bytes and a reason instead of stopping the application.
@@ -41,11 +41,10 @@ public final class PipelineTopology {
     static final String SOURCE = "requests-source";
     static final String PROCESSOR = "work-processor";
     static final String DELAY_SOURCE = "delay-source";
-    /**
-     * Pending retries, and calls persisted in flight, keyed by due time; persistent and changelogged so they survive a
-     * crash and move with their task.
-     */
+    /** Pending retries keyed by due time; persistent and changelogged so they survive a crash and move with their task. */
     public static final String TIMER_STORE = "pipeline-retry-timers";
+    /** Requests of calls in flight at a commit, until the commit that holds their outcome; persistent and changelogged. */
+    public static final String IN_FLIGHT_STORE = "pipeline-in-flight";
 
     private PipelineTopology() {
     }
@@ -67,10 +66,12 @@ public final class PipelineTopology {
         } else {
             topology.addSource(DELAY_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), delayTopics.toArray(String[]::new));
             topology.addProcessor(PROCESSOR, () -> new WorkProcessor(parts, nextRandom(seeds)), SOURCE, DELAY_SOURCE);
+            // Caching off: a write or delete must reach the changelog in the commit it is issued for, not when a cache
+            // is evicted.
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         }
-        // Caching off: a write or delete must reach the changelog in the commit the timers issue it for, not when a
-        // cache is evicted.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMER_STORE), Serdes.Bytes(),
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IN_FLIGHT_STORE), Serdes.Long(),
                 Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         topology.addStateStore(DrainHookStore.builder(DRAIN_HOOK_STORE), PROCESSOR);
         topology.addSink(Router.RESULTS, config.topics().results(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);

@@ -24,10 +24,6 @@ import org.slf4j.LoggerFactory;
  * whose delay-topic offset is already committed. A crash after release therefore releases the entry again
  * (at-least-once calls), never loses it.
  *
- * <p>The same store holds the first attempts a commit found still in flight ({@link #persist}): written as already
- * released, due at their call's start, so this instance leaves them to their running calls, while after a crash or on
- * the task's next owner they are released like any due retry and called again.
- *
  * <p>Deletes are issued in the task's pre-commit hook, after the task's calls have drained. Under exactly_once_v2
  * they are part of the transaction that holds the outcomes. Under at_least_once the producer is flushed first, so
  * the outcomes are acknowledged before any delete reaches the changelog.
@@ -62,8 +58,6 @@ final class RetryTimers {
     /** Released entries whose outcome has been routed: deleted at the next pre-commit hook. */
     private final List<Bytes> routed = new ArrayList<>();
     private long waiting;
-    /** Persisted first attempts in the store when it opened: calls in flight when the task's previous owner committed. */
-    private final int resumable;
     /**
      * Every entry due before this has been released. Scans start here, not at the first key: deleted entries leave
      * RocksDB tombstones at the head of the key range, and scanning over them on every release would grow slower with
@@ -82,16 +76,12 @@ final class RetryTimers {
         this.maxWaiting = maxWaiting;
         this.maxBlock = maxBlock;
         // Every entry in a freshly opened store waits for release, including those released before a crash.
-        int firstAttempts = 0;
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             while (it.hasNext()) {
-                if (TimerEntry.attemptOf(it.next().key) == 1) {
-                    firstAttempts++;
-                }
+                it.next();
                 waiting++;
             }
         }
-        resumable = firstAttempts;
         stats.retryPending(waiting);
     }
 
@@ -127,10 +117,8 @@ final class RetryTimers {
                 released.add(entry.key);
                 waiting--;
                 stats.retryPending(-1);
-                if (TimerEntry.attemptOf(entry.key) > 1) {
-                    // A persisted first attempt is due at its original start: its age is not timer lateness.
-                    lateness.record(TimerEntry.dueOf(entry.key), clock.millis());
-                }
+                long due = TimerEntry.dueOf(entry.key);
+                lateness.record(due, clock.millis());
                 Record<byte[], byte[]> record = TimerEntry.decode(entry.value);
                 // The state was validated when the entry was written; reading it back cannot fail.
                 admit.admit(new Released(record, RetryState.read(record.headers()), entry.key));
@@ -144,32 +132,13 @@ final class RetryTimers {
         } while (batch.size() == RELEASE_BATCH);
     }
 
-    /** Persisted calls the store held when it opened; they are released with the first due retries. */
-    int resumable() {
-        return resumable;
-    }
-
-    /**
-     * Writes a first attempt whose call is still in flight, in the pre-commit hook, so the commit that passes its input
-     * offset also holds its request. It counts as released: this instance's scans leave it to the running call.
-     *
-     * @param record the input record with its retry state and original coordinates in its headers
-     * @return the entry's key, to delete once the call's outcome is routed
-     */
-    Bytes persist(Record<byte[], byte[]> record, long startedAtMillis, long inputOffset) {
-        Bytes key = TimerEntry.key(startedAtMillis, 1, inputOffset);
-        store.put(key, TimerEntry.encode(record));
-        released.add(key);
-        return key;
-    }
-
     /** The outcome of a released entry's call has been forwarded; returns true when the task should commit soon. */
     boolean routed(Bytes timerKey) {
         routed.add(timerKey);
         return routed.size() >= MAX_AWAITING_DELETE;
     }
 
-    /** Called in the pre-commit hook: deletes the entries whose outcomes are routed. */
+    /** Called in the pre-commit hook after the task's calls have drained: deletes the entries whose outcomes are routed. */
     void beforeCommit() {
         if (routed.isEmpty()) {
             return;

@@ -9,10 +9,10 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The timer store's layout. Keys sort by due time: 8 bytes big-endian due epoch-millis, then the attempt number and the
- * record's offset in the topic that attempt is read from (the input topic for attempt 1, the attempt's delay topic
- * after that), which make the key unique and the same when a record is read again after a crash (so a replayed put
- * overwrites instead of duplicating). Values hold the whole record: key, value, headers.
+ * The timer store's layout. Keys sort by due time: 8 bytes big-endian due epoch-millis, then the delay topic's attempt
+ * number and the record's offset there, which make the key unique and the same when a record is read again after a
+ * crash (so a replayed put overwrites instead of duplicating). Values hold the whole record: key, value, headers
+ * (the in-flight store's batches use the same record encoding).
  */
 final class TimerEntry {
     private static final int KEY_LENGTH = 8 + 4 + 8;
@@ -33,8 +33,13 @@ final class TimerEntry {
         return ByteBuffer.wrap(key.get()).getLong();
     }
 
-    static int attemptOf(Bytes key) {
-        return ByteBuffer.wrap(key.get()).getInt(8);
+    /** About the size {@link #encode} will take: header names counted as one byte per character. */
+    static int encodedSize(Record<byte[], byte[]> record) {
+        int size = 8 + lengthOf(record.key()) + lengthOf(record.value()) + 4;
+        for (Header h : record.headers()) {
+            size += 4 + h.key().length() + lengthOf(h.value());
+        }
+        return size;
     }
 
     static byte[] encode(Record<byte[], byte[]> record) {

@@ -40,12 +40,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Finished calls are forwarded only on the stream thread: from {@code process()}, from a jittered wall-clock timer,
  * and from the pre-commit hook. An offset is never committed for a request that is neither routed nor held:
- * {@code pipeline.commit.mode=persist} writes the requests of calls still in flight to the timer store in the hook,
- * in the same commit as the offsets that pass them (in the same transaction under exactly_once_v2), and deletes each
- * entry in the commit after its outcome is routed; {@code drain} makes the hook wait until the task has nothing in
- * flight. A new owner of the task (after a crash, a rebalance or a restart) releases the persisted requests before it
- * takes new records, through the window like any retry. A call of a task closed meanwhile is never routed: its
- * outcome waits in this processor's queue, which nothing reads any more.
+ * {@code pipeline.commit.mode=persist} writes the requests of calls still in flight to the {@link PersistedCalls
+ * in-flight store} in the hook, in the same commit as the offsets that pass them (in the same transaction under
+ * exactly_once_v2), and strikes each in the commit after its outcome is routed; {@code drain} makes the hook wait
+ * until the task has nothing in flight. A new owner of the task (after a crash, a rebalance or a restart) calls the
+ * persisted requests again before it takes new records, through the window. A call of a task closed meanwhile is never
+ * routed: its outcome waits in this processor's queue, which nothing reads any more.
  *
  * <p>Once the instance has caught up, a task asks for a commit at once rather than at the next commit interval, so
  * committed-offset lag reads 0 as soon as the work is done (under at_least_once the interval is 30 s by default).
@@ -71,6 +71,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private Admission admission;
     private RequestDecoder decoder;
     private RetryTimers timers;
+    private PersistedCalls persistedCalls;
     private Map<String, Integer> attemptByDelayTopic;
     private String inputTopic;
     private JitteredTimer forwardTimer;
@@ -81,8 +82,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long processed;
     private long processedAtLastTick;
     private boolean forwardedSinceCommit;
-    /** False until this processor has released what its store held when it opened: calls persisted by a previous owner. */
-    private boolean restoredReleased;
+    /** False until this processor has called again what its in-flight store held when it opened. */
+    private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
     private long lastCommitMillis = Long.MIN_VALUE / 2;
 
@@ -109,14 +110,16 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         hook.beforeCommit(parts.config().commit().mode() == CommitSettings.Mode.DRAIN ? this::drainBeforeCommit : this::persistBeforeCommit);
         forwardTimer = JitteredTimer.start(context, parts.config().window().forwardInterval(), random, this::onTick);
         boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
-        timers = new RetryTimers(context.getStateStore(PipelineTopology.TIMER_STORE), transactional ? null : forwarder::flushProducer,
-                instance.stats(), instance.lateness(), clock, parts.config().retry().maxPendingPerTask(), maxBlock);
+        Runnable flushBeforeDeletes = transactional ? null : forwarder::flushProducer;
+        persistedCalls = new PersistedCalls(context.getStateStore(PipelineTopology.IN_FLIGHT_STORE), flushBeforeDeletes, instance.stats());
         List<String> delayTopics = parts.config().delayTopics();
         if (!delayTopics.isEmpty()) {
             attemptByDelayTopic = new HashMap<>();
             for (int i = 0; i < delayTopics.size(); i++) {
                 attemptByDelayTopic.put(delayTopics.get(i), i + 2);
             }
+            timers = new RetryTimers(context.getStateStore(PipelineTopology.TIMER_STORE), flushBeforeDeletes, instance.stats(),
+                    instance.lateness(), clock, parts.config().retry().maxPendingPerTask(), maxBlock);
             releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random, () -> {
                 commitHolds.working();
                 timers.releaseDue(this::admitRetry);
@@ -128,12 +131,12 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void process(Record<byte[], byte[]> record) {
         commitHolds.working();
         processed++;
-        releaseRestoredOnce();
+        resumeRestoredOnce();
         forwardFinished();
         ProcessorRecordContext origin = forwarder.currentRecordContext();
         if (inputTopic.equals(origin.topic())) {
             Headers trusted = PipelineHeaders.withoutOwn(record.headers());
-            admit(trusted == record.headers() ? record : record.withHeaders(trusted), origin, RetryState.first(clock.millis()), null);
+            admit(trusted == record.headers() ? record : record.withHeaders(trusted), origin, RetryState.first(clock.millis()), null, null);
         } else {
             holdRetry(record, origin);
         }
@@ -159,49 +162,56 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void admitRetry(RetryTimers.Released released) {
-        admit(released.record(), forwarder.currentRecordContext(), released.state(), released.timerKey());
+        admit(released.record(), forwarder.currentRecordContext(), released.state(), released.timerKey(), null);
     }
 
     /** Decodes, checks the deadline, waits (bounded) for a window slot and starts the call. */
-    private void admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey) {
+    private void admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey,
+                       PersistedCalls.Slot slot) {
         WorkRequest request;
         try {
             request = decoder.decode(record, origin.topic());
         } catch (RequestDecoder.Undecodable undecodable) {
             emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), state.attempt() - 1, null),
-                    timerKey);
+                    timerKey, slot);
             return;
         }
         Instant deadline = parts.retryPolicy().deadlineOf(request.getDeadline(), request.getCreatedAt());
         if (deadline != null && !clock.instant().isBefore(deadline)) {
             emitOutcome(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + deadline
-                    + " passed before attempt " + state.attempt(), state.attempt() - 1, request.getRequestId()), timerKey);
+                    + " passed before attempt " + state.attempt(), state.attempt() - 1, request.getRequestId()), timerKey, slot);
             return;
         }
         admission.acquire(this::forwardFinished);
         held++;
-        Call call = new Call(request, record, origin, state, deadline, clock.millis(), timerKey);
+        Call call = new Call(request, record, origin, state, deadline, clock.millis(), timerKey, slot);
         Call answeredAtOnce = dispatcher.dispatch(call);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
-        } else if (timerKey == null) {
+        } else if (timerKey == null && slot == null) {
             unpersisted.add(call);
         }
     }
 
     /**
-     * Releases, once, what the timer store held when this processor opened, before any new record is admitted: the
-     * calls a previous owner persisted are the oldest work of the task. Retries that are due go with them.
+     * Calls again, once, the requests the in-flight store held when this processor opened, before any new record is
+     * admitted: calls in flight when the task's previous owner (or this instance before a crash) last committed.
      */
-    private void releaseRestoredOnce() {
-        if (!restoredReleased) {
-            restoredReleased = true;
-            int resumed = timers.resumable();
-            if (resumed > 0) {
-                LOG.info("task {} calls again {} request(s) persisted in flight by its previous owner", context.taskId(), resumed);
-                parts.instance().stats().callsResumed(resumed);
-            }
-            timers.releaseDue(this::admitRetry);
+    private void resumeRestoredOnce() {
+        if (restoredResumed) {
+            return;
+        }
+        restoredResumed = true;
+        List<PersistedCalls.Slot> restored = persistedCalls.takeRestored();
+        if (restored.isEmpty()) {
+            return;
+        }
+        LOG.info("task {} calls again {} request(s) in flight when it was last committed", context.taskId(), restored.size());
+        parts.instance().stats().callsResumed(restored.size());
+        for (PersistedCalls.Slot slot : restored) {
+            Record<byte[], byte[]> record = slot.record();
+            // Written by this pipeline's own hook, in a store only it writes: read back as it was written.
+            admit(record, forwarder.currentRecordContext(), RetryState.read(record.headers()), null, slot);
         }
     }
 
@@ -214,7 +224,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private void onTick() {
         commitHolds.working();
-        releaseRestoredOnce();
+        resumeRestoredOnce();
         forwardFinished();
         boolean quiet = processed == processedAtLastTick && held == 0 && parts.instance().window().inFlight() == 0;
         processedAtLastTick = processed;
@@ -265,15 +275,18 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             }
             awaitFinished(remaining);
         }
-        timers.beforeCommit();
+        persistedCalls.beforeCommit();
+        if (timers != null) {
+            timers.beforeCommit();
+        }
         committing();
     }
 
     /**
-     * The hook in persist mode: forwards what has finished, deletes the entries whose outcomes are routed, then writes
-     * the requests of the first attempts still in flight, so the commit holds each request either as a routed outcome
-     * or as an entry. Deletes go first: the entries left are then only calls in flight, never more than the window.
-     * When the task is leaving this thread, it first waits (bounded) for its calls, so the next owner repeats few.
+     * The hook in persist mode: forwards what has finished, strikes the persisted requests whose outcomes are routed,
+     * then persists the first attempts still in flight, so the commit holds each request either as a routed outcome or
+     * in a store. Striking goes first: the store then holds only calls in flight, never more than the window. When the
+     * task is leaving this thread, it first waits (bounded) for its calls, so the next owner repeats few.
      */
     private void persistBeforeCommit() {
         commitHolds.hookStarting();
@@ -285,14 +298,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 awaitFinished(remaining);
             }
         }
-        timers.beforeCommit();
-        for (Call call : unpersisted) {
-            Headers headers = new RecordHeaders(call.source().headers().toArray());
-            call.retry().writeTo(headers);
-            Router.keepOriginalCoordinates(headers, call.origin());
-            call.persistedAs(timers.persist(call.source().withHeaders(headers), call.startedAtMillis(), call.origin().offset()));
+        persistedCalls.beforeCommit();
+        if (timers != null) {
+            timers.beforeCommit();
         }
-        parts.instance().stats().callsPersisted(unpersisted.size());
+        persistedCalls.persist(unpersisted, WorkProcessor::asStored);
         unpersisted.clear();
         committing();
     }
@@ -309,6 +319,14 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         return false;
     }
 
+    /** The record a persisted call is stored as: its request, with its retry state and where it was read from. */
+    private static Record<byte[], byte[]> asStored(Call call) {
+        Headers headers = new RecordHeaders(call.source().headers().toArray());
+        call.retry().writeTo(headers);
+        Router.keepOriginalCoordinates(headers, call.origin());
+        return call.source().withHeaders(headers);
+    }
+
     private void committing() {
         forwardedSinceCommit = false;
         lastCommitMillis = clock.millis();
@@ -317,12 +335,15 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void forward(Call call) {
         held--;
         unpersisted.remove(call);
-        emitOutcome(parts.router().route(call, random), call.timerKey());
+        emitOutcome(parts.router().route(call, random), call.timerKey(), call.slot());
     }
 
-    /** Emits an outcome; a released retry's timer entry is then due for deletion at the next commit. */
-    private void emitOutcome(Routed routed, Bytes timerKey) {
+    /** Emits an outcome; the entry that held its request (a released retry's, or a persisted call's) goes at the next commit. */
+    private void emitOutcome(Routed routed, Bytes timerKey, PersistedCalls.Slot slot) {
         emit(routed);
+        if (slot != null) {
+            persistedCalls.routed(slot);
+        }
         if (timerKey != null && timers.routed(timerKey)) {
             context.commit();
         }
@@ -345,7 +366,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (releaseTimer != null) {
             releaseTimer.cancel();
         }
-        timers.close();
+        if (timers != null) {
+            timers.close();
+        }
         // Streams commits before a clean close, so every call still in flight is persisted (or drained). Those calls
         // release their window slots as they finish and their outcomes are discarded: the task's next owner calls
         // them again from the store, or, after an unclean close, from the uncommitted input.

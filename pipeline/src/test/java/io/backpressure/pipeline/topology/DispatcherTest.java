@@ -35,7 +35,7 @@ class DispatcherTest {
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("slow").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
-        assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0,
+        assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null,
                 null)));
 
         Await.until("the call timed out", Duration.ofSeconds(5), () -> {
@@ -65,7 +65,7 @@ class DispatcherTest {
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("held").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
-        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null)));
+        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null, null)));
 
         Await.until("the waiting task got the slot", Duration.ofSeconds(5), () -> {
             waiter.expireOverdue();
@@ -107,7 +107,7 @@ class DispatcherTest {
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("r").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
-        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0,
+        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null,
                 null)), "answered at once");
     }
 }

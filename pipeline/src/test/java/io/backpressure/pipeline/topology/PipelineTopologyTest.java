@@ -31,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -176,7 +175,7 @@ class PipelineTopologyTest {
             }
             // The driver commits after each record; the drain hook makes that commit wait for the call's outcome.
             assertEquals(10, results.readRecordsToList().size());
-            assertEquals(0, storedFirstAttempts().size(), "drain mode persists nothing");
+            assertEquals(0, storedRequests().size(), "drain mode persists nothing");
         } finally {
             later.shutdownNow();
         }
@@ -184,7 +183,7 @@ class PipelineTopologyTest {
 
     /**
      * The driver commits after each record. In persist mode that commit does not wait: it writes the requests still in
-     * flight to the timer store, and the commit after their outcomes are forwarded deletes them.
+     * flight to the in-flight store, and the commit after their outcomes are forwarded strikes them.
      */
     @Test
     void aCommitPersistsTheCallsInFlightInsteadOfWaitingAndDeletesThemOnceRouted() {
@@ -198,23 +197,48 @@ class PipelineTopologyTest {
             input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
         }
         assertTrue(results.isEmpty(), "no commit waited for a call");
-        List<Record<byte[], byte[]>> stored = storedFirstAttempts();
+        List<Record<byte[], byte[]>> stored = storedRequests();
         assertEquals(4, stored.size());
         Record<byte[], byte[]> first = stored.get(0);
         assertEquals("1", PipelineHeaders.get(first.headers(), PipelineHeaders.ATTEMPT));
         assertEquals("work-requests", PipelineHeaders.get(first.headers(), PipelineHeaders.ORIGINAL_TOPIC));
         assertArrayEquals(encode(request("slow-0", null)), first.value(), "the original bytes are what is persisted");
 
-        answers.forEach(f -> f.complete(Outcome.success(new byte[0])));
+        // Three of the four answer: the commit after their outcomes rewrites the batch with the fourth only, so a
+        // crash now would call again nothing whose result is already out.
+        for (int i = 0; i < 3; i++) {
+            answers.get(i).complete(Outcome.success(new byte[0]));
+        }
         driver.advanceWallClockTime(Duration.ofMillis(50));
-        assertEquals(4, results.readRecordsToList().size());
+        assertEquals(3, results.readRecordsToList().size());
         driver.advanceWallClockTime(Duration.ofMillis(50));
-        assertEquals(0, storedFirstAttempts().size(), "routed calls leave the store at the next commit");
+        List<Record<byte[], byte[]>> left = storedRequests();
+        assertEquals(1, left.size());
+        assertArrayEquals(encode(request("slow-3", null)), left.get(0).value());
+
+        answers.get(3).complete(Outcome.success(new byte[0]));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertEquals(1, results.readRecordsToList().size());
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertEquals(0, storedRequests().size(), "routed calls leave the store at the next commit");
+        assertEquals(0, storeEntries(), "an emptied batch is deleted");
+    }
+
+    private int storeEntries() {
+        KeyValueStore<Long, byte[]> store = driver.getKeyValueStore(PipelineTopology.IN_FLIGHT_STORE);
+        int entries = 0;
+        try (KeyValueIterator<Long, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                entries++;
+            }
+        }
+        return entries;
     }
 
     /**
      * Calls finish in a seeded random order while records keep arriving; after every commit the store holds no more
-     * first attempts than the window has slots, and once everything is answered it holds none.
+     * requests than the window has slots, and once everything is answered it holds none.
      */
     @Test
     void theStoreNeverHoldsMoreCallsThanTheWindowAllows() {
@@ -232,7 +256,7 @@ class PipelineTopologyTest {
                 open.get(random.nextInt(open.size())).complete(Outcome.success(new byte[0]));
             }
             input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("r-" + i, null)));
-            int stored = storedFirstAttempts().size();
+            int stored = storedRequests().size();
             assertTrue(stored <= 4, stored + " calls stored after record " + i + " with a window of 4");
             most = Math.max(most, stored);
         }
@@ -241,7 +265,7 @@ class PipelineTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(50));
         driver.advanceWallClockTime(Duration.ofMillis(50));
         assertEquals(200, results.readRecordsToList().size());
-        assertEquals(0, storedFirstAttempts().size());
+        assertEquals(0, storedRequests().size());
     }
 
     @Test
@@ -258,16 +282,12 @@ class PipelineTopologyTest {
         assertTrue(header(drop, PipelineHeaders.LAST_ERROR).startsWith("TimeoutException"), header(drop, PipelineHeaders.LAST_ERROR));
     }
 
-    /** The first attempts the timer store holds, in key order. */
-    private List<Record<byte[], byte[]>> storedFirstAttempts() {
-        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(PipelineTopology.TIMER_STORE);
+    /** The requests the in-flight store holds, in the order they were persisted. */
+    private List<Record<byte[], byte[]>> storedRequests() {
+        KeyValueStore<Long, byte[]> store = driver.getKeyValueStore(PipelineTopology.IN_FLIGHT_STORE);
         List<Record<byte[], byte[]>> stored = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            it.forEachRemaining(entry -> {
-                if (TimerEntry.attemptOf(entry.key) == 1) {
-                    stored.add(TimerEntry.decode(entry.value));
-                }
-            });
+        try (KeyValueIterator<Long, byte[]> it = store.all()) {
+            it.forEachRemaining(entry -> stored.addAll(PersistedCalls.decode(entry.value)));
         }
         return stored;
     }
