@@ -235,6 +235,7 @@ public final class PipelineApp implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        instance.close();
         handler.close();
         int inFlight = instance.window().inFlight();
         LOG.info("stopped{}: {} call(s) still in flight (their requests will be read again), {} retries waiting in the timer store for the next start",

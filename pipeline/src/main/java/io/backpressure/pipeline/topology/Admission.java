@@ -2,42 +2,45 @@ package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.window.Window;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Takes a window slot for a call, waiting (bounded) while the instance's window is full. A slot frees the moment any
- * call of any task completes or times out (on the thread that finishes it), so waiting never depends on another task
- * being processed; while it waits it forwards this task's finished calls. Kafka Streams stops fetching for partitions
- * whose buffers fill meanwhile, so the backlog stays in Kafka as lag.
+ * Takes a call into the window. With a slot free and no call queued before it, the stream thread starts the call
+ * itself; otherwise the call waits in the instance's {@link Launcher} queue for a slot, and the stream thread goes on.
+ * Only when that queue is full does the stream thread wait (bounded), forwarding this task's finished calls meanwhile;
+ * Kafka Streams stops fetching for partitions whose buffers fill, so the backlog stays in Kafka as lag.
  */
 final class Admission {
-    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-
     private final Window window;
+    private final Launcher launcher;
+    private final Launcher.Lane lane;
     private final Duration maxBlock;
 
-    Admission(Window window, Duration maxBlock) {
+    Admission(Window window, Launcher launcher, Launcher.Lane lane, Duration maxBlock) {
         this.window = window;
+        this.launcher = launcher;
+        this.lane = lane;
         this.maxBlock = maxBlock;
     }
 
-    /** @param forwardFinished forwards the task's finished calls without waiting */
-    void acquire(Runnable forwardFinished) {
-        if (window.tryAcquire()) {
-            return;
+    /**
+     * Starts or queues the call.
+     *
+     * @param forwardFinished forwards the task's finished calls without waiting
+     * @return the call if the handler answered it at once, to be forwarded now; null when its outcome comes later
+     */
+    Call admit(Call call, Runnable forwardFinished) {
+        if (launcher.isIdle() && window.tryAcquire()) {
+            return lane.dispatcher().dispatch(call);
         }
-        long deadline = System.nanoTime() + maxBlock.toNanos();
         try {
-            while (!window.tryAcquire(SLICE_NANOS, TimeUnit.NANOSECONDS)) {
-                forwardFinished.run();
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("no window slot freed within " + maxBlock.toMillis()
-                            + " ms although every call times out after pipeline.handler.timeout; the handler's completions are not arriving");
-                }
+            if (!launcher.offer(lane, call, maxBlock.toNanos(), forwardFinished)) {
+                throw new IllegalStateException("no room to queue a call for " + maxBlock.toMillis()
+                        + " ms although every call times out after pipeline.handler.timeout; the handler's completions are not arriving");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a window slot", e);
+            throw new IllegalStateException("interrupted while waiting to queue a call", e);
         }
+        return null;
     }
 }

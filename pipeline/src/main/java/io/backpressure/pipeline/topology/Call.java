@@ -20,7 +20,6 @@ final class Call {
     private final ProcessorRecordContext origin;
     private final RetryState retry;
     private final Instant deadline;
-    private final long startedAtMillis;
     private final Bytes timerKey;
     /** Where the in-flight store holds this call's request; set on the stream thread only. */
     private PersistedCalls.Slot slot;
@@ -35,13 +34,12 @@ final class Call {
      *                 called again; null for a call not persisted (yet)
      */
     Call(WorkRequest request, Record<byte[], byte[]> source, ProcessorRecordContext origin, RetryState retry, Instant deadline,
-         long startedAtMillis, Bytes timerKey, PersistedCalls.Slot slot) {
+         Bytes timerKey, PersistedCalls.Slot slot) {
         this.request = request;
         this.source = source;
         this.origin = origin;
         this.retry = retry;
         this.deadline = deadline;
-        this.startedAtMillis = startedAtMillis;
         this.timerKey = timerKey;
         this.slot = slot;
     }
@@ -68,10 +66,6 @@ final class Call {
 
     Instant deadline() {
         return deadline;
-    }
-
-    long startedAtMillis() {
-        return startedAtMillis;
     }
 
     Bytes timerKey() {

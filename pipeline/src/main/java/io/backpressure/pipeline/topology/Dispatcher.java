@@ -6,12 +6,12 @@ import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.window.Window;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -35,19 +35,17 @@ final class Dispatcher {
     private final BlockingQueue<Call> finished;
     private final PipelineStats stats;
     private final Consumer<Outcome> listener;
-    private final Clock clock;
     private final CallTimeouts timeouts;
     private final Outcome timedOut;
 
     Dispatcher(RequestHandler handler, Window window, Duration timeout, CallTimeouts timeouts, BlockingQueue<Call> finished,
-               PipelineStats stats, Consumer<Outcome> listener, Clock clock) {
+               PipelineStats stats, Consumer<Outcome> listener) {
         this.handler = handler;
         this.window = window;
         this.timeout = timeout;
         this.finished = finished;
         this.stats = stats;
         this.listener = listener;
-        this.clock = clock;
         this.timeouts = timeouts;
         this.timedOut = new Outcome.RetryableFailure("TimeoutException: no answer within " + Durations.format(timeout));
     }
@@ -94,7 +92,7 @@ final class Dispatcher {
     private Call finish(Call call, Outcome outcome, long startNanos, int inFlightAtStart) {
         window.release();
         tellWindow(outcome, startNanos, inFlightAtStart);
-        stats.handlerCall(outcome, clock.millis() - call.startedAtMillis());
+        stats.handlerCall(outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         listener.accept(outcome);
         return call.finished(outcome);
     }

@@ -11,18 +11,25 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Consumer;
 
 /**
- * The state one application instance shares among all its tasks and threads: the window and the start order its
- * calls time out in, the retry budget, the counters, the commit-hold measure, and a listener told of every finished
+ * The state one application instance shares among all its tasks and threads: the window, the start order its
+ * calls time out in, the thread that starts calls queued for a slot, the retry budget, the counters, the commit-hold measure, and a listener told of every finished
  * call (the health gate).
  */
-public record InstanceState(Window window, CallTimeouts timeouts, RetryBudget budget, PipelineStats stats, ReleaseLateness lateness,
-                            CommitHolds commitHolds, Consumer<Outcome> outcomeListener) {
+public record InstanceState(Window window, CallTimeouts timeouts, Launcher launcher, RetryBudget budget, PipelineStats stats,
+                            ReleaseLateness lateness, CommitHolds commitHolds, Consumer<Outcome> outcomeListener) {
 
     public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener, MeterRegistry registry) {
         PipelineStats stats = new PipelineStats(registry);
-        return new InstanceState(Window.of(config.window()), new CallTimeouts(),
+        Window window = Window.of(config.window());
+        CallTimeouts timeouts = new CallTimeouts();
+        return new InstanceState(window, timeouts, new Launcher(config.window().capacity(), window, timeouts),
                 RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
                 stats, new ReleaseLateness(), new CommitHolds(stats), outcomeListener);
+    }
+
+    /** Stops the launcher thread; called when the application has stopped. */
+    public void close() {
+        launcher.close();
     }
 
     public static InstanceState of(PipelineConfig config) {

@@ -21,7 +21,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * and is deleted once none is left; both happen in the commit after those outcomes are routed, after they are durable
  * (under at_least_once the producer is flushed first, under exactly_once_v2 it is one transaction). So the store holds
  * each request from the commit that passes its offset until the commit that holds its outcome, and never a request
- * whose outcome is already committed.
+ * whose outcome is already committed. It holds at most the task's calls in flight and queued for a slot: never more
+ * than twice the window's capacity.
  *
  * <p>A batch per commit rather than an entry per call: a commit of a window of 1,000 then costs one write and one
  * delete per task, not a thousand of each.

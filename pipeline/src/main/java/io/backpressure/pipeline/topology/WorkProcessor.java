@@ -82,6 +82,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long processed;
     private long processedAtLastTick;
     private boolean forwardedSinceCommit;
+    /** Read by the launcher thread: a call queued for a closed task is not started. */
+    private volatile boolean open = true;
+    private final Runnable forwardFinished = this::forwardFinished;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
@@ -102,8 +105,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Window window = instance.window();
         Duration maxBlock = parts.config().maxBlock();
         dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
-                instance.stats(), instance.outcomeListener(), clock);
-        admission = new Admission(window, maxBlock);
+                instance.stats(), instance.outcomeListener());
+        admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, () -> open), maxBlock);
         decoder = new RequestDecoder(parts.requestDeserializer(), parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
@@ -182,10 +185,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + " passed before attempt " + state.attempt(), state.attempt() - 1, request.getRequestId()), timerKey, slot);
             return;
         }
-        admission.acquire(this::forwardFinished);
         held++;
-        Call call = new Call(request, record, origin, state, deadline, clock.millis(), timerKey, slot);
-        Call answeredAtOnce = dispatcher.dispatch(call);
+        Call call = new Call(request, record, origin, state, deadline, timerKey, slot);
+        Call answeredAtOnce = admission.admit(call, forwardFinished);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
         } else if (timerKey == null && slot == null) {
@@ -285,8 +287,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /**
      * The hook in persist mode: forwards what has finished, strikes the persisted requests whose outcomes are routed,
      * then persists the first attempts still in flight, so the commit holds each request either as a routed outcome or
-     * in a store. Striking goes first: the store then holds only calls in flight, never more than the window. When the
-     * task is leaving this thread, it first waits (bounded) for its calls, so the next owner repeats few.
+     * in a store. Striking goes first: the store then holds only calls in flight or queued for a slot, never more than
+     * twice the window's capacity. When the task is leaving this thread, it first waits (bounded) for its calls, so the
+     * next owner repeats few.
      */
     private void persistBeforeCommit() {
         commitHolds.hookStarting();
@@ -360,6 +363,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void close() {
+        open = false;
         if (forwardTimer != null) {
             forwardTimer.cancel();
         }

@@ -15,7 +15,6 @@ import io.backpressure.pipeline.window.Window;
 import io.backpressure.schemas.WorkRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -31,11 +30,11 @@ class DispatcherTest {
         Window window = new Window(1);
         LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
         Dispatcher dispatcher = new Dispatcher((request, attempt) -> neverAnswered, window, Duration.ofMillis(20), new CallTimeouts(), finished,
-                new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, Clock.systemUTC());
+                new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("slow").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
-        assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null,
+        assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null,
                 null)));
 
         Await.until("the call timed out", Duration.ofSeconds(5), () -> {
@@ -59,13 +58,13 @@ class DispatcherTest {
         CallTimeouts timeouts = new CallTimeouts();
         LinkedBlockingQueue<Call> holderFinished = new LinkedBlockingQueue<>();
         Dispatcher holder = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
-                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, Clock.systemUTC());
+                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         Dispatcher waiter = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
-                new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, Clock.systemUTC());
+                new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("held").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
-        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null, null)));
+        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null, null)));
 
         Await.until("the waiting task got the slot", Duration.ofSeconds(5), () -> {
             waiter.expireOverdue();
@@ -99,15 +98,14 @@ class DispatcherTest {
 
     private static Dispatcher dispatcher(Window window, Outcome answer) {
         return new Dispatcher((request, attempt) -> CompletableFuture.completedFuture(answer), window, Duration.ofMillis(200),
-                new CallTimeouts(), new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
-                Clock.systemUTC());
+                new CallTimeouts(), new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
     }
 
     private static void callOnce(Window window, Dispatcher dispatcher) {
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("r").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
-        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, 0, null,
+        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null,
                 null)), "answered at once");
     }
 }

@@ -35,7 +35,7 @@ class PersistedCallsTest {
 
     private static Call call(int n, int payloadBytes) {
         Record<byte[], byte[]> record = new Record<>(new byte[] {(byte) n}, ByteBuffer.allocate(payloadBytes).putInt(0, n).array(), n);
-        return new Call(null, record, null, RetryState.first(n), null, n, null, null);
+        return new Call(null, record, null, RetryState.first(n), null, null, null);
     }
 
     private static int idOf(Record<byte[], byte[]> record) {

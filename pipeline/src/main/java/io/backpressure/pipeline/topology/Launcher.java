@@ -1,0 +1,105 @@
+package io.backpressure.pipeline.topology;
+
+import io.backpressure.pipeline.window.Window;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The instance's thread that starts queued calls as window slots free up. A stream thread starts a call itself when a
+ * slot is free; when the window is full it queues the call here and goes on with its records. So calls keep starting
+ * while the stream thread is held elsewhere, above all by a commit: under exactly_once_v2 every 100 ms, for the time a
+ * transaction takes, which left the window to run dry.
+ *
+ * <p>The queue is bounded (one window's worth): when it is full the stream thread waits, the partitions' buffers fill
+ * and Kafka Streams stops fetching, so the backlog stays in Kafka. A queued call belongs to a task that may close
+ * before it starts; it is then skipped, since the task's next owner calls it again (it is persisted or uncommitted).
+ */
+final class Launcher {
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /** What a queued call needs from its task: its dispatcher, its finished queue, and whether it is still open. */
+    record Lane(Dispatcher dispatcher, BlockingQueue<Call> finished, BooleanSupplier open) {
+    }
+
+    private record Launch(Lane lane, Call call) {
+    }
+
+    private final BlockingQueue<Launch> queue;
+    private final Window window;
+    private final CallTimeouts timeouts;
+    private final Object startLock = new Object();
+    private Thread thread;
+
+    Launcher(int capacity, Window window, CallTimeouts timeouts) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.window = window;
+        this.timeouts = timeouts;
+    }
+
+    /** True when no call waits: a stream thread that finds a free slot may then start its call itself. */
+    boolean isIdle() {
+        return queue.isEmpty();
+    }
+
+    /**
+     * Queues a call whose caller has no window slot for it, waiting up to {@code nanos} while the queue is full.
+     *
+     * @param whileWaiting run between short waits (the task forwards its finished calls meanwhile)
+     * @return false when the queue stayed full for the whole wait
+     */
+    boolean offer(Lane lane, Call call, long nanos, Runnable whileWaiting) throws InterruptedException {
+        startOnce();
+        Launch launch = new Launch(lane, call);
+        long deadline = System.nanoTime() + nanos;
+        while (!queue.offer(launch, SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+            whileWaiting.run();
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void startOnce() {
+        synchronized (startLock) {
+            if (thread == null) {
+                thread = new Thread(this::run, "pipeline-launcher");
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Launch launch = queue.take();
+                // Overdue calls free slots too: expire them here, since the stream threads may all be held.
+                while (!window.tryAcquire(SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+                    timeouts.expireOverdue();
+                }
+                if (!launch.lane().open().getAsBoolean()) {
+                    window.release();
+                    continue;
+                }
+                Call answered = launch.lane().dispatcher().dispatch(launch.call());
+                if (answered != null) {
+                    launch.lane().finished().add(answered);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the thread; calls still queued are not started (their tasks are closed, their requests read again). */
+    void close() {
+        synchronized (startLock) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+}
