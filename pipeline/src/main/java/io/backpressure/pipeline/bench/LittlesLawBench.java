@@ -27,7 +27,7 @@ public final class LittlesLawBench {
     }
 
     private record Run(double perSecond, double meanCallMillis, long commits, double meanHoldMillis, double longestHoldMillis,
-                       long persisted) {
+                       double meanHookMillis, long persisted) {
     }
 
     private LittlesLawBench() {
@@ -51,10 +51,10 @@ public final class LittlesLawBench {
         out.printf("%-44s %,14.0f %8.3f%n", "warm JVM, commits drain: records/s, eff.", drain.perSecond(), drain.perSecond() / ideal);
         out.printf("%-44s %14.2f ms%n", "warm JVM: mean call duration observed", warm.meanCallMillis());
         out.printf("%-44s %14.3f  (records/s x observed duration / W)%n", "warm JVM: mean window occupancy", windowFill);
-        out.printf("%-44s %,8d %8.2f %8.2f ms  (persisted %,d calls)%n", "warm: commits, mean and longest hold", warm.commits(),
-                warm.meanHoldMillis(), warm.longestHoldMillis(), warm.persisted());
-        out.printf("%-44s %,8d %8.2f %8.2f ms%n", "warm, drain: commits, mean and longest hold", drain.commits(), drain.meanHoldMillis(),
-                drain.longestHoldMillis());
+        out.printf("%-44s %,8d %8.2f %8.2f ms  (hooks %.2f ms; persisted %,d calls)%n", "warm: commits, mean and longest hold",
+                warm.commits(), warm.meanHoldMillis(), warm.longestHoldMillis(), warm.meanHookMillis(), warm.persisted());
+        out.printf("%-44s %,8d %8.2f %8.2f ms  (hooks %.2f ms)%n", "warm, drain: commits, mean and longest hold", drain.commits(),
+                drain.meanHoldMillis(), drain.longestHoldMillis(), drain.meanHookMillis());
         return new BenchResult("littles-law").put("records", count).put("window", setup.window())
                 .put("latencyMs", setup.latency().toMillis()).put("guarantee", setup.guarantee().streamsName())
                 .put("idealPerSecond", ideal).put("perSecond", warm.perSecond()).put("efficiency", warm.perSecond() / ideal)
@@ -62,9 +62,10 @@ public final class LittlesLawBench {
                 .put("drainEfficiency", drain.perSecond() / ideal)
                 .put("observedCallMs", warm.meanCallMillis()).put("windowOccupancy", windowFill)
                 .put("commits", warm.commits()).put("commitHoldMeanMs", warm.meanHoldMillis()).put("commitHoldMaxMs", warm.longestHoldMillis())
+                .put("commitHookMeanMs", warm.meanHookMillis())
                 .put("persistedCalls", warm.persisted())
                 .put("drainCommits", drain.commits()).put("drainCommitHoldMeanMs", drain.meanHoldMillis())
-                .put("drainCommitHoldMaxMs", drain.longestHoldMillis());
+                .put("drainCommitHoldMaxMs", drain.longestHoldMillis()).put("drainCommitHookMeanMs", drain.meanHookMillis());
     }
 
     private static Run once(BenchEnvironment env, Setup setup, long records, CommitSettings.Mode mode, String label) {
@@ -85,7 +86,7 @@ public final class LittlesLawBench {
             double rate = records / ((t[1] - t[0]) / 1e9);
             PipelineStats stats = app.stats();
             Run run = new Run(rate, stats.meanHandlerLatencyMillis(), stats.commits(), stats.meanCommitHoldMillis(),
-                    stats.longestCommitHoldMillis(), stats.callsPersisted());
+                    stats.longestCommitHoldMillis(), stats.meanCommitHookMillis(), stats.callsPersisted());
             env.out().printf("  %s run: %,.0f records/s (max in flight %d, mean call %.2f ms, %,d commits, mean hold %.2f ms)%n", label, rate,
                     app.window().maxInFlight(), run.meanCallMillis(), run.commits(), run.meanHoldMillis());
             return run;

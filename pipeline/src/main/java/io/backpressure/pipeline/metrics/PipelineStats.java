@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.LongAccumulator;
  * handler calls by outcome [pipeline_handler_calls_total{outcome}], handler latency [pipeline_handler_latency_seconds],
  * results [pipeline_results_total], drops by reason [pipeline_drops_total{reason}], retries scheduled by attempt
  * [pipeline_retries_scheduled_total{attempt}], retries waiting in timer stores [pipeline_retry_pending], how long
- * commits hold a stream thread [pipeline_commit_hold_seconds], calls persisted by a commit [pipeline_calls_persisted_total]
+ * commits hold a stream thread [pipeline_commit_hold_seconds] and how much of it is the pipeline's own hooks
+ * [pipeline_commit_hooks_seconds], calls persisted by a commit [pipeline_calls_persisted_total]
  * and persisted calls a task called again when it opened [pipeline_calls_resumed_total].
  * Label values are the stable names of {@link DropReason} and the outcome types.
  */
@@ -32,6 +33,7 @@ public final class PipelineStats {
     private final Map<Integer, Counter> retriesByAttempt = new ConcurrentHashMap<>();
     private final AtomicLong retryPending = new AtomicLong();
     private final Timer commitHold;
+    private final Timer commitHooks;
     private final LongAccumulator longestCommitHoldNanos = new LongAccumulator(Math::max, 0);
     private final Counter callsPersisted;
     private final Counter callsResumed;
@@ -58,6 +60,9 @@ public final class PipelineStats {
         this.commitHold = Timer.builder("pipeline.commit.hold")
                 .description("how long each commit held a stream thread, from its first task's pre-commit hook to the thread's next record or punctuation")
                 .register(registry);
+        this.commitHooks = Timer.builder("pipeline.commit.hooks")
+                .description("how much of each commit's hold the pipeline's own pre-commit hooks took (forwarding, persisting or draining calls)")
+                .register(registry);
         this.callsPersisted = Counter.builder("pipeline.calls.persisted")
                 .description("calls still in flight at a commit whose requests it wrote to the timer store instead of waiting").register(registry);
         this.callsResumed = Counter.builder("pipeline.calls.resumed")
@@ -65,8 +70,10 @@ public final class PipelineStats {
                 .register(registry);
     }
 
-    public void commitHeld(long nanos) {
+    /** @param hookNanos how much of the hold the pipeline's own pre-commit hooks took */
+    public void commitHeld(long nanos, long hookNanos) {
         commitHold.record(nanos, TimeUnit.NANOSECONDS);
+        commitHooks.record(hookNanos, TimeUnit.NANOSECONDS);
         longestCommitHoldNanos.accumulate(nanos);
     }
 
@@ -76,6 +83,10 @@ public final class PipelineStats {
 
     public long commits() {
         return commitHold.count();
+    }
+
+    public double meanCommitHookMillis() {
+        return commitHooks.mean(TimeUnit.MILLISECONDS);
     }
 
     public double meanCommitHoldMillis() {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * exactly_once_v2), and strikes each in the commit after its outcome is routed; {@code drain} makes the hook wait
  * until the task has nothing in flight. A new owner of the task (after a crash, a rebalance or a restart) calls the
  * persisted requests again before it takes new records, through the window. A call of a task closed meanwhile is never
- * routed: its outcome waits in this processor's queue, which nothing reads any more.
+ * routed: its outcome waits in the queue of the processor's closed incarnation, which nothing reads any more.
  *
  * <p>Once the instance has caught up, a task asks for a commit at once rather than at the next commit interval, so
  * committed-offset lag reads 0 as soon as the work is done (under at_least_once the interval is 30 s by default).
@@ -61,9 +62,15 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final PipelineParts parts;
-    private final LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
+    /*
+     * Kafka Streams closes a suspended task's processors and initializes the same instances again if the task resumes
+     * here. Everything below that belongs to one incarnation is therefore created in init(): the outcomes of calls
+     * started before a close go to the old queue, which nothing reads, and their requests are called again from the
+     * store (or the uncommitted input) like those of any closed task.
+     */
+    private LinkedBlockingQueue<Call> finished;
     /** First attempts in flight that no commit has persisted yet (persist mode). */
-    private final Set<Call> unpersisted = new HashSet<>();
+    private Set<Call> unpersisted;
     private final RandomGenerator random;
     private final Clock clock;
     private StreamThreadForwarder<byte[], byte[]> forwarder;
@@ -82,8 +89,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private long processed;
     private long processedAtLastTick;
     private boolean forwardedSinceCommit;
-    /** Read by the launcher thread: a call queued for a closed task is not started. */
-    private volatile boolean open = true;
+    /** Read by the launcher thread: a call queued before this incarnation closed is not started. */
+    private AtomicBoolean open;
     private final Runnable forwardFinished = this::forwardFinished;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
@@ -99,6 +106,12 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        finished = new LinkedBlockingQueue<>();
+        unpersisted = new HashSet<>();
+        open = new AtomicBoolean(true);
+        held = 0;
+        restoredResumed = false;
+        forwardedSinceCommit = false;
         forwarder = new StreamThreadForwarder<>(context);
         InstanceState instance = parts.instance();
         commitHolds = instance.commitHolds();
@@ -106,7 +119,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Duration maxBlock = parts.config().maxBlock();
         dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
                 instance.stats(), instance.outcomeListener());
-        admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, () -> open), maxBlock);
+        admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
         decoder = new RequestDecoder(parts.requestDeserializer(), parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
@@ -265,7 +278,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** The hook in drain mode: waits until the task has nothing in flight, bounded by the stream thread's blocking bound. */
     private void drainBeforeCommit() {
-        commitHolds.hookStarting();
+        long started = commitHolds.hookStarting();
         Duration maxBlock = parts.config().maxBlock();
         long deadline = System.nanoTime() + maxBlock.toNanos();
         forwardFinished();
@@ -282,6 +295,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             timers.beforeCommit();
         }
         committing();
+        commitHolds.hookDone(started);
     }
 
     /**
@@ -292,7 +306,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * next owner repeats few.
      */
     private void persistBeforeCommit() {
-        commitHolds.hookStarting();
+        long started = commitHolds.hookStarting();
         forwardFinished();
         if (held > 0 && taskIsLeaving()) {
             long deadline = System.nanoTime() + parts.config().commit().handoverWait().toNanos();
@@ -308,6 +322,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         persistedCalls.persist(unpersisted, WorkProcessor::asStored);
         unpersisted.clear();
         committing();
+        commitHolds.hookDone(started);
     }
 
     /**
@@ -363,7 +378,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void close() {
-        open = false;
+        open.set(false);
         if (forwardTimer != null) {
             forwardTimer.cancel();
         }

@@ -18,13 +18,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A rebalance with persisted calls: calls take 2 s, longer than the handover wait, so the instance giving tasks away
- * persists calls it still has in flight and keeps running them after their tasks closed. The joining instance must call
+ * A rebalance with persisted calls: calls take 8 s, far longer than the handover wait, and the window holds most of the
+ * backlog, so every task has calls in flight when the second instance joins. The instance giving tasks away persists
+ * those calls and keeps running them after their tasks closed. The joining instance must call
  * those requests again from the store, nothing may be missing, and under exactly_once_v2 no result may appear twice:
  * a call that finishes after its task left routes nothing.
  */
 class HandoverIT {
-    private static final int COUNT = 2_000;
+    private static final int COUNT = 3_000;
 
     @ParameterizedTest
     @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
@@ -32,8 +33,10 @@ class HandoverIT {
         ConfigLoader loader = ItConfig.forTest("handover-" + guarantee.substring(0, 4))
                 .set("pipeline.processing-guarantee", guarantee)
                 .set("pipeline.topics.partitions", "6")
-                .set("pipeline.window.capacity", "200")
-                .set("pipeline.handler.simulated.latency", "2s")
+                .set("pipeline.window.capacity", "1000")
+                .set("pipeline.handler.timeout", "20s")
+                .set("kafka.producer.transaction.timeout.ms", "60000")
+                .set("pipeline.handler.simulated.latency", "8s")
                 .set("pipeline.handler.simulated.distribution", "fixed")
                 .set("pipeline.commit.handover-wait", "100ms");
         PipelineConfig config = loader.load();
