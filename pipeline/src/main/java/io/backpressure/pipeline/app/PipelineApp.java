@@ -217,10 +217,11 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     /**
-     * A graceful stop, bounded by {@code pipeline.shutdown.grace}: Kafka Streams drains and commits every task, then
-     * the health probe, the lag monitor, the status server and the handler stop (the probe only now, so a paused
-     * instance is not resumed while it closes). Whatever could not finish in time is not lost: its records were not
-     * committed, so the next owner reads them again; retries still waiting stay in the timer store's changelog.
+     * A graceful stop, bounded by {@code pipeline.shutdown.grace}: Kafka Streams commits every task (calls still in
+     * flight after the handover wait are persisted, or drained in drain mode), then the health probe, the lag monitor,
+     * the status server, the launcher and the handler stop (the probe only now, so a paused instance is not resumed
+     * while it closes). Whatever could not finish in time is not lost: its records were not committed or its requests
+     * are in the in-flight store, so the next owner calls them again; retries still waiting stay in the timer store.
      */
     @Override
     public void close() {
@@ -238,7 +239,7 @@ public final class PipelineApp implements AutoCloseable {
         instance.close();
         handler.close();
         int inFlight = instance.window().inFlight();
-        LOG.info("stopped{}: {} call(s) still in flight (their requests will be read again), {} retries waiting in the timer store for the next start",
+        LOG.info("stopped{}: {} call(s) still in flight (their requests will be called again by the next owner), {} retries waiting in the timer store for the next start",
                 closed ? "" : " after the shutdown grace of " + config.lifecycle().shutdownGrace().toSeconds() + " s ran out", inFlight,
                 waitingRetries);
     }

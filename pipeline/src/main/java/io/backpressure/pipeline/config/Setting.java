@@ -88,7 +88,8 @@ public record Setting(String name, String defaultValue, String description) {
                     "stream-thread failures tolerated within the window below; one more stops the instance (0 = stop at the first)"),
             new Setting("pipeline.stream-thread.replacement-window", "5m", "period over which stream-thread failures are counted"),
             new Setting("pipeline.shutdown.grace", "25s",
-                    "longest graceful stop (SIGTERM): in-flight calls drain, then Kafka Streams closes; keep below the container's grace"),
+                    "longest graceful stop (SIGTERM): tasks commit (calls in flight are persisted, or drained in drain mode), then Kafka "
+                            + "Streams closes; keep below the container's grace"),
             new Setting("pipeline.instance-id", "",
                     "static group membership id (group.instance.id): a restart within the session timeout keeps its tasks without a "
                             + "rebalance; 'hostname' for the host name; empty = dynamic membership (leaves the group on a graceful stop)"),
