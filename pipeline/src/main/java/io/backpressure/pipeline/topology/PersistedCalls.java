@@ -1,14 +1,16 @@
 package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.metrics.PipelineStats;
+import io.backpressure.pipeline.retry.RetryState;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -44,21 +46,29 @@ final class PersistedCalls {
 
     /** A request's place in a batch: what a call carries so its outcome can be struck from the store. */
     record Slot(Batch batch, int index) {
-        Record<byte[], byte[]> record() {
-            return batch.records.get(index);
+        /** The stored request, to call again: its record (with its original coordinates in headers) and retry state. */
+        Stored stored() {
+            return decodeCall(batch.calls.get(index));
         }
     }
 
-    /** One entry of the store: its requests, and which of them still wait for a committed outcome. */
+    /** A persisted request as read back. */
+    record Stored(Record<byte[], byte[]> record, RetryState state) {
+    }
+
+    /**
+     * One entry of the store: its requests, each encoded once when persisted (a rewrite copies the bytes of those
+     * still open), and which of them still wait for a committed outcome.
+     */
     static final class Batch {
         private final long key;
-        private final List<Record<byte[], byte[]>> records;
+        private final List<byte[]> calls;
         private final BitSet open = new BitSet();
 
-        private Batch(long key, List<Record<byte[], byte[]>> records) {
+        private Batch(long key, List<byte[]> calls) {
             this.key = key;
-            this.records = records;
-            open.set(0, records.size());
+            this.calls = calls;
+            open.set(0, calls.size());
         }
     }
 
@@ -70,8 +80,8 @@ final class PersistedCalls {
         try (KeyValueIterator<Long, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> entry = it.next();
-                Batch batch = new Batch(entry.key, decode(entry.value));
-                for (int i = 0; i < batch.records.size(); i++) {
+                Batch batch = new Batch(entry.key, split(entry.value));
+                for (int i = 0; i < batch.calls.size(); i++) {
                     restored.add(new Slot(batch, i));
                 }
                 nextKey = Math.max(nextKey, entry.key + 1);
@@ -86,38 +96,33 @@ final class PersistedCalls {
         return slots;
     }
 
-    /**
-     * Writes the requests of calls the commit passes unanswered, and tells each call its slot.
-     *
-     * @param stored the record to store for a call: its request with its retry state and original coordinates
-     */
-    void persist(Collection<Call> calls, Function<Call, Record<byte[], byte[]>> stored) {
+    /** Writes the requests of calls the commit passes unanswered, and tells each call its slot. */
+    void persist(Collection<Call> calls) {
         if (calls.isEmpty()) {
             return;
         }
         List<Call> batchCalls = new ArrayList<>();
+        List<byte[]> encoded = new ArrayList<>();
         int bytes = 0;
         for (Call call : calls) {
-            int size = TimerEntry.encodedSize(call.source());
-            if (!batchCalls.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
-                write(batchCalls, stored);
+            byte[] one = encodeCall(call);
+            if (!encoded.isEmpty() && bytes + one.length > MAX_BATCH_BYTES) {
+                write(batchCalls, encoded);
                 batchCalls = new ArrayList<>();
+                encoded = new ArrayList<>();
                 bytes = 0;
             }
             batchCalls.add(call);
-            bytes += size;
+            encoded.add(one);
+            bytes += one.length;
         }
-        write(batchCalls, stored);
+        write(batchCalls, encoded);
         stats.callsPersisted(calls.size());
     }
 
-    private void write(List<Call> calls, Function<Call, Record<byte[], byte[]>> stored) {
-        List<Record<byte[], byte[]>> records = new ArrayList<>(calls.size());
-        for (Call call : calls) {
-            records.add(stored.apply(call));
-        }
-        Batch batch = new Batch(nextKey++, records);
-        store.put(batch.key, encode(batch));
+    private void write(List<Call> calls, List<byte[]> encoded) {
+        Batch batch = new Batch(nextKey++, encoded);
+        store.put(batch.key, join(batch));
         for (int i = 0; i < calls.size(); i++) {
             calls.get(i).persistedIn(new Slot(batch, i));
         }
@@ -141,37 +146,72 @@ final class PersistedCalls {
             if (batch.open.isEmpty()) {
                 store.delete(batch.key);
             } else {
-                store.put(batch.key, encode(batch));
+                store.put(batch.key, join(batch));
             }
         }
         changed.clear();
     }
 
-    /** The open requests of a batch: a count, then each as a length and {@link TimerEntry#encode} bytes. */
-    private static byte[] encode(Batch batch) {
-        List<byte[]> encoded = new ArrayList<>(batch.open.cardinality());
+    /** The open requests of a batch: a count, then each as a length and its {@link #encodeCall} bytes. */
+    private static byte[] join(Batch batch) {
         int size = 4;
         for (int i = batch.open.nextSetBit(0); i >= 0; i = batch.open.nextSetBit(i + 1)) {
-            byte[] bytes = TimerEntry.encode(batch.records.get(i));
-            encoded.add(bytes);
-            size += 4 + bytes.length;
+            size += 4 + batch.calls.get(i).length;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(size).putInt(encoded.size());
-        for (byte[] bytes : encoded) {
-            buffer.putInt(bytes.length).put(bytes);
+        ByteBuffer buffer = ByteBuffer.allocate(size).putInt(batch.open.cardinality());
+        for (int i = batch.open.nextSetBit(0); i >= 0; i = batch.open.nextSetBit(i + 1)) {
+            byte[] call = batch.calls.get(i);
+            buffer.putInt(call.length).put(call);
         }
         return buffer.array();
     }
 
-    static List<Record<byte[], byte[]>> decode(byte[] value) {
+    private static List<byte[]> split(byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
         int count = buffer.getInt();
-        List<Record<byte[], byte[]>> records = new ArrayList<>(count);
+        List<byte[]> calls = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            byte[] bytes = new byte[buffer.getInt()];
-            buffer.get(bytes);
-            records.add(TimerEntry.decode(bytes));
+            byte[] call = new byte[buffer.getInt()];
+            buffer.get(call);
+            calls.add(call);
         }
-        return records;
+        return calls;
+    }
+
+    /**
+     * One request: its retry state (attempt, first attempt, delay, due time), where it was read from (topic,
+     * partition, offset), then its record as {@link TimerEntry#encode} writes it. Binary, so persisting a call costs a
+     * copy of its bytes and no header formatting.
+     */
+    private static byte[] encodeCall(Call call) {
+        RetryState state = call.retry();
+        byte[] topic = call.origin().topic() == null ? new byte[0] : call.origin().topic().getBytes(StandardCharsets.UTF_8);
+        byte[] record = TimerEntry.encode(call.source());
+        return ByteBuffer.allocate(4 + 8 * 3 + 4 + topic.length + 4 + 8 + record.length)
+                .putInt(state.attempt()).putLong(state.firstAttemptAtMs()).putLong(state.delayMs()).putLong(state.dueAtMs())
+                .putInt(topic.length).put(topic).putInt(call.origin().partition()).putLong(call.origin().offset())
+                .put(record).array();
+    }
+
+    private static Stored decodeCall(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        RetryState state = new RetryState(buffer.getInt(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+        byte[] topic = new byte[buffer.getInt()];
+        buffer.get(topic);
+        int partition = buffer.getInt();
+        long offset = buffer.getLong();
+        byte[] record = new byte[buffer.remaining()];
+        buffer.get(record);
+        Record<byte[], byte[]> decoded = TimerEntry.decode(record);
+        Headers headers = decoded.headers();
+        if (topic.length > 0) {
+            Router.keepOriginalCoordinates(headers, new String(topic, StandardCharsets.UTF_8), partition, offset);
+        }
+        return new Stored(decoded, state);
+    }
+
+    /** The requests an entry's value holds, as a new owner reads them back (for tests and tools). */
+    static List<Stored> decode(byte[] value) {
+        return split(value).stream().map(PersistedCalls::decodeCall).toList();
     }
 }

@@ -98,11 +98,17 @@ final class Router {
     }
 
     /** The first hop records where the request came from; later hops (delay topics) keep that, not their own coordinates. */
-    static void keepOriginalCoordinates(Headers headers, ProcessorRecordContext origin) {
-        if (PipelineHeaders.get(headers, PipelineHeaders.ORIGINAL_TOPIC) == null && origin.topic() != null) {
-            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_TOPIC, origin.topic());
-            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_PARTITION, origin.partition());
-            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_OFFSET, origin.offset());
+    private static void keepOriginalCoordinates(Headers headers, ProcessorRecordContext origin) {
+        if (origin.topic() != null) {
+            keepOriginalCoordinates(headers, origin.topic(), origin.partition(), origin.offset());
+        }
+    }
+
+    static void keepOriginalCoordinates(Headers headers, String topic, int partition, long offset) {
+        if (PipelineHeaders.get(headers, PipelineHeaders.ORIGINAL_TOPIC) == null) {
+            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_TOPIC, topic);
+            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_PARTITION, partition);
+            PipelineHeaders.put(headers, PipelineHeaders.ORIGINAL_OFFSET, offset);
         }
     }
 

@@ -33,15 +33,6 @@ final class TimerEntry {
         return ByteBuffer.wrap(key.get()).getLong();
     }
 
-    /** About the size {@link #encode} will take: header names counted as one byte per character. */
-    static int encodedSize(Record<byte[], byte[]> record) {
-        int size = 8 + lengthOf(record.key()) + lengthOf(record.value()) + 4;
-        for (Header h : record.headers()) {
-            size += 4 + h.key().length() + lengthOf(h.value());
-        }
-        return size;
-    }
-
     static byte[] encode(Record<byte[], byte[]> record) {
         Header[] headers = record.headers().toArray();
         int size = 8 + lengthOf(record.key()) + lengthOf(record.value()) + 4;

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -224,9 +223,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         LOG.info("task {} calls again {} request(s) in flight when it was last committed", context.taskId(), restored.size());
         parts.instance().stats().callsResumed(restored.size());
         for (PersistedCalls.Slot slot : restored) {
-            Record<byte[], byte[]> record = slot.record();
-            // Written by this pipeline's own hook, in a store only it writes: read back as it was written.
-            admit(record, forwarder.currentRecordContext(), RetryState.read(record.headers()), null, slot);
+            PersistedCalls.Stored stored = slot.stored();
+            admit(stored.record(), forwarder.currentRecordContext(), stored.state(), null, slot);
         }
     }
 
@@ -319,7 +317,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (timers != null) {
             timers.beforeCommit();
         }
-        persistedCalls.persist(unpersisted, WorkProcessor::asStored);
+        persistedCalls.persist(unpersisted);
         unpersisted.clear();
         committing();
         commitHolds.hookDone(started);
@@ -335,14 +333,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return state == StreamThread.State.PARTITIONS_REVOKED || state == StreamThread.State.PENDING_SHUTDOWN;
         }
         return false;
-    }
-
-    /** The record a persisted call is stored as: its request, with its retry state and where it was read from. */
-    private static Record<byte[], byte[]> asStored(Call call) {
-        Headers headers = new RecordHeaders(call.source().headers().toArray());
-        call.retry().writeTo(headers);
-        Router.keepOriginalCoordinates(headers, call.origin());
-        return call.source().withHeaders(headers);
     }
 
     private void committing() {

@@ -8,7 +8,10 @@ import io.backpressure.pipeline.retry.RetryState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import io.backpressure.pipeline.outcome.PipelineHeaders;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -35,7 +38,8 @@ class PersistedCallsTest {
 
     private static Call call(int n, int payloadBytes) {
         Record<byte[], byte[]> record = new Record<>(new byte[] {(byte) n}, ByteBuffer.allocate(payloadBytes).putInt(0, n).array(), n);
-        return new Call(null, record, null, RetryState.first(n), null, null, null);
+        ProcessorRecordContext origin = new ProcessorRecordContext(n, n, 0, "requests", new RecordHeaders());
+        return new Call(null, record, origin, RetryState.first(n), null, null, null);
     }
 
     private static int idOf(Record<byte[], byte[]> record) {
@@ -49,7 +53,7 @@ class PersistedCallsTest {
         for (int n = 0; n < 8; n++) {
             calls.add(call(n, 100_000));
         }
-        persisted.persist(calls, Call::source);
+        persisted.persist(calls);
         assertTrue(entries() >= 4, entries() + " entries hold 800 kB: batches are split to stay far below the request size limit");
 
         for (int n : new int[] {0, 1, 2, 5, 7}) {
@@ -58,24 +62,28 @@ class PersistedCallsTest {
         persisted.beforeCommit();
         assertEquals(1, flushes.size(), "under at_least_once the outcomes are flushed before the store changes");
 
-        List<Integer> readBack = open().takeRestored().stream().map(slot -> idOf(slot.record())).toList();
-        assertEquals(List.of(3, 4, 6), readBack);
+        List<PersistedCalls.Stored> readBack = open().takeRestored().stream().map(PersistedCalls.Slot::stored).toList();
+        assertEquals(List.of(3, 4, 6), readBack.stream().map(stored -> idOf(stored.record())).toList());
+        PersistedCalls.Stored three = readBack.get(0);
+        assertEquals(RetryState.first(3), three.state(), "the retry state comes back as it was");
+        assertEquals("requests", PipelineHeaders.get(three.record().headers(), PipelineHeaders.ORIGINAL_TOPIC));
+        assertEquals("3", PipelineHeaders.get(three.record().headers(), PipelineHeaders.ORIGINAL_OFFSET));
     }
 
     @Test
     void batchesWhoseCallsAreAllRoutedAreDeletedAndNewOnesNeverReuseAKey() {
         PersistedCalls persisted = open();
         List<Call> first = List.of(call(1, 10), call(2, 10));
-        persisted.persist(first, Call::source);
+        persisted.persist(first);
         first.forEach(c -> persisted.routed(c.slot()));
         persisted.beforeCommit();
         assertEquals(0, entries());
 
         List<Call> second = List.of(call(3, 10));
-        persisted.persist(second, Call::source);
+        persisted.persist(second);
         PersistedCalls reopened = open();
-        reopened.persist(List.of(call(4, 10)), Call::source);
-        assertEquals(List.of(3, 4), open().takeRestored().stream().map(slot -> idOf(slot.record())).toList());
+        reopened.persist(List.of(call(4, 10)));
+        assertEquals(List.of(3, 4), open().takeRestored().stream().map(slot -> idOf(slot.stored().record())).toList());
     }
 
     private int entries() {

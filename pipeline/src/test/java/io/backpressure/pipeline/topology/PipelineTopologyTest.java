@@ -197,11 +197,13 @@ class PipelineTopologyTest {
             input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
         }
         assertTrue(results.isEmpty(), "no commit waited for a call");
-        List<Record<byte[], byte[]>> stored = storedRequests();
+        List<PersistedCalls.Stored> stored = storedRequests();
         assertEquals(4, stored.size());
-        Record<byte[], byte[]> first = stored.get(0);
-        assertEquals("1", PipelineHeaders.get(first.headers(), PipelineHeaders.ATTEMPT));
+        assertEquals(1, stored.get(0).state().attempt());
+        assertEquals(NOW.toEpochMilli(), stored.get(0).state().firstAttemptAtMs());
+        Record<byte[], byte[]> first = stored.get(0).record();
         assertEquals("work-requests", PipelineHeaders.get(first.headers(), PipelineHeaders.ORIGINAL_TOPIC));
+        assertEquals("0", PipelineHeaders.get(first.headers(), PipelineHeaders.ORIGINAL_OFFSET));
         assertArrayEquals(encode(request("slow-0", null)), first.value(), "the original bytes are what is persisted");
 
         // Three of the four answer: the commit after their outcomes rewrites the batch with the fourth only, so a
@@ -212,9 +214,9 @@ class PipelineTopologyTest {
         driver.advanceWallClockTime(Duration.ofMillis(50));
         assertEquals(3, results.readRecordsToList().size());
         driver.advanceWallClockTime(Duration.ofMillis(50));
-        List<Record<byte[], byte[]>> left = storedRequests();
+        List<PersistedCalls.Stored> left = storedRequests();
         assertEquals(1, left.size());
-        assertArrayEquals(encode(request("slow-3", null)), left.get(0).value());
+        assertArrayEquals(encode(request("slow-3", null)), left.get(0).record().value());
 
         answers.get(3).complete(Outcome.success(new byte[0]));
         driver.advanceWallClockTime(Duration.ofMillis(50));
@@ -291,9 +293,9 @@ class PipelineTopologyTest {
     }
 
     /** The requests the in-flight store holds, in the order they were persisted. */
-    private List<Record<byte[], byte[]>> storedRequests() {
+    private List<PersistedCalls.Stored> storedRequests() {
         KeyValueStore<Long, byte[]> store = driver.getKeyValueStore(PipelineTopology.IN_FLIGHT_STORE);
-        List<Record<byte[], byte[]>> stored = new ArrayList<>();
+        List<PersistedCalls.Stored> stored = new ArrayList<>();
         try (KeyValueIterator<Long, byte[]> it = store.all()) {
             it.forEachRemaining(entry -> stored.addAll(PersistedCalls.decode(entry.value)));
         }
