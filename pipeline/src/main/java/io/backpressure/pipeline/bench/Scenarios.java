@@ -2,7 +2,6 @@ package io.backpressure.pipeline.bench;
 
 import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.config.PipelineConfig;
-import io.backpressure.pipeline.handler.Handlers;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.serde.AvroDeserializer;

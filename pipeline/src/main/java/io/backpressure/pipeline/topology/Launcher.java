@@ -30,7 +30,7 @@ final class Launcher {
     private final Window window;
     private final CallTimeouts timeouts;
     private final Object startLock = new Object();
-    private Thread thread;
+    private volatile Thread thread;
 
     Launcher(int capacity, Window window, CallTimeouts timeouts) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -63,6 +63,9 @@ final class Launcher {
     }
 
     private void startOnce() {
+        if (thread != null) {
+            return;
+        }
         synchronized (startLock) {
             if (thread == null) {
                 thread = new Thread(this::run, "pipeline-launcher");

@@ -90,7 +90,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private boolean forwardedSinceCommit;
     /** Read by the launcher thread: a call queued before this incarnation closed is not started. */
     private AtomicBoolean open;
-    private final Runnable forwardFinished = this::forwardFinished;
+    /** {@link #forwardFinished()} as one object, not a new method reference for every call admitted. */
+    private final Runnable forwardFinishedNow = this::forwardFinished;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
@@ -199,7 +200,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         held++;
         Call call = new Call(request, record, origin, state, deadline, timerKey, slot);
-        Call answeredAtOnce = admission.admit(call, forwardFinished);
+        Call answeredAtOnce = admission.admit(call, forwardFinishedNow);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
         } else if (timerKey == null && slot == null) {

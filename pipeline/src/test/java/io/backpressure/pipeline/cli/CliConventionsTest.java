@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.cli;
 
+import static io.backpressure.pipeline.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,16 +13,6 @@ import picocli.CommandLine;
 
 /** Help and version on every command, as command-line tools conventionally offer them; durations as durations. */
 class CliConventionsTest {
-
-    private static String[] run(String... args) {
-        CommandLine cli = PipelineCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"local", "demo", "run", "produce", "lag", "replay", "bench", "simulate", "config", "simulate backoff",

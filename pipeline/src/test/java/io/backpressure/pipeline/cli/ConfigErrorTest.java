@@ -1,33 +1,49 @@
 package io.backpressure.pipeline.cli;
 
+import static io.backpressure.pipeline.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.backpressure.pipeline.config.ConfigLoader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** A configuration mistake stops a command at start with one line naming the setting and the bad value. */
 class ConfigErrorTest {
-
-    private static String[] run(String... args) {
-        CommandLine cli = PipelineCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void badValueFailsRunWithTheSettingNameAndExitCode2() {
         String[] result = run("run", "--set", "pipeline.window.capacity=0");
         assertEquals("2", result[0]);
         assertEquals("error: pipeline.window.capacity must be >= 1, was 0", result[2].strip());
+    }
+
+    @Test
+    void commitSettingsNameTheSettingAndTheBadValue() {
+        String[] mode = run("run", "--set", "pipeline.commit.mode=later");
+        assertEquals("2", mode[0]);
+        assertEquals("error: pipeline.commit.mode must be persist or drain, was later", mode[2].strip());
+
+        String[] wait = run("run", "--set", "pipeline.commit.handover-wait=1m");
+        assertEquals("2", wait[0]);
+        assertEquals("error: pipeline.commit.handover-wait=1m is longer than the stream thread may block (8500ms, from "
+                + "pipeline.handler.timeout): shorten it", wait[2].strip());
+    }
+
+    @Test
+    void littlesLawFlagsNameTheFlagAndTheBadValueBeforeAnythingStarts() {
+        String[] window = run("bench", "littles-law", "--window", "0");
+        assertEquals("2", window[0]);
+        assertEquals("error: --window must be >= 1, was 0", window[2].strip());
+
+        String[] latency = run("bench", "littles-law", "--latency", "soon");
+        assertEquals("2", latency[0]);
+        assertEquals(true, latency[2].startsWith("error: --latency"), latency[2]);
+        assertEquals(true, latency[2].contains("soon"), latency[2]);
+
+        String[] guarantee = run("bench", "littles-law", "--guarantee", "maybe");
+        assertEquals("2", guarantee[0]);
+        assertEquals(true, guarantee[2].startsWith("error: --guarantee must be one of at_least_once, exactly_once_v2, was maybe"), guarantee[2]);
     }
 
     @Test

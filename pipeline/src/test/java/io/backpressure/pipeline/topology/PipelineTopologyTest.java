@@ -188,11 +188,7 @@ class PipelineTopologyTest {
     @Test
     void aCommitPersistsTheCallsInFlightInsteadOfWaitingAndDeletesThemOnceRouted() {
         List<CompletableFuture<Outcome>> answers = new CopyOnWriteArrayList<>();
-        start(new TestHandler(r -> {
-            CompletableFuture<Outcome> f = new CompletableFuture<>();
-            answers.add(f);
-            return f;
-        }));
+        start(answeredByTheTest(answers));
         for (int i = 0; i < 4; i++) {
             input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
         }
@@ -246,11 +242,7 @@ class PipelineTopologyTest {
     @Test
     void theStoreNeverHoldsMoreThanTheWindowAndItsLaunchQueue() {
         List<CompletableFuture<Outcome>> answers = new CopyOnWriteArrayList<>();
-        start(new TestHandler(r -> {
-            CompletableFuture<Outcome> f = new CompletableFuture<>();
-            answers.add(f);
-            return f;
-        }));
+        start(answeredByTheTest(answers));
         SplittableRandom random = new SplittableRandom(11);
         int completed = 0;
         int most = 0;
@@ -290,6 +282,15 @@ class PipelineTopologyTest {
         TestRecord<byte[], byte[]> drop = dropped.readRecord();
         assertEquals("RETRIES_EXHAUSTED", header(drop, PipelineHeaders.DROP_REASON));
         assertTrue(header(drop, PipelineHeaders.LAST_ERROR).startsWith("TimeoutException"), header(drop, PipelineHeaders.LAST_ERROR));
+    }
+
+    /** A handler whose calls finish when the test completes their futures, collected in {@code answers}. */
+    private static TestHandler answeredByTheTest(List<CompletableFuture<Outcome>> answers) {
+        return new TestHandler(r -> {
+            CompletableFuture<Outcome> f = new CompletableFuture<>();
+            answers.add(f);
+            return f;
+        });
     }
 
     /** The requests the in-flight store holds, in the order they were persisted. */

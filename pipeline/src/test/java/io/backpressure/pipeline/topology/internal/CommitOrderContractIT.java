@@ -34,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.processor.internals.StreamThread;
@@ -74,23 +75,9 @@ class CommitOrderContractIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(in, 1, (short) 1), new NewTopic(out, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             List<long[]> hookCalls = new CopyOnWriteArrayList<>();
-            Set<StreamThread.State> hookStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            Topology topology = new Topology();
-            topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
-            topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), new TopicPartition(out, 0),
-                    hookCalls, hookStates), "in");
-            topology.addStateStore(DrainHookStore.builder("hook"), "held");
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("persisted"), Serdes.Long(), Serdes.Long())
-                    .withCachingDisabled(), "held");
-            topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
-
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "streams-state", id).toAbsolutePath().toString());
-            try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            Topology topology = holdingTopology(in, out, () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0),
+                    new TopicPartition(out, 0), hookCalls, java.util.concurrent.ConcurrentHashMap.newKeySet()));
+            try (KafkaStreams streams = new KafkaStreams(topology, streamsProperties(id, bootstrap, guarantee, 200))) {
                 streams.start();
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                         Serdes.String().serializer(), Serdes.String().serializer())) {
@@ -138,28 +125,17 @@ class CommitOrderContractIT {
             List<long[]> hookCalls = new CopyOnWriteArrayList<>();
             Set<StreamThread.State> hookStates = java.util.concurrent.ConcurrentHashMap.newKeySet();
             java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
-            Topology topology = new Topology();
-            topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
-            topology.addProcessor("held", () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0), new TopicPartition(out, 0),
-                    hookCalls, hookStates) {
+            Topology topology = holdingTopology(in, out, () -> new HoldingProcessor(admin, id, new TopicPartition(in, 0),
+                    new TopicPartition(out, 0), hookCalls, hookStates) {
                 @Override
                 public void process(Record<String, String> record) {
                     super.process(record);
                     received.incrementAndGet();
                 }
-            }, "in");
-            topology.addStateStore(DrainHookStore.builder("hook"), "held");
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("persisted"), Serdes.Long(), Serdes.Long())
-                    .withCachingDisabled(), "held");
-            topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+            });
             // No interval commit during the test: the only commit is the one that closes the task.
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 120_000);
+            Properties props = streamsProperties(id, bootstrap, guarantee, 120_000);
             props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 180_000);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "streams-state", id).toAbsolutePath().toString());
             try (KafkaStreams streams = new KafkaStreams(topology, props)) {
                 streams.start();
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
@@ -175,6 +151,28 @@ class CommitOrderContractIT {
                     + hookStates + ": the handover wait on a graceful stop would never happen" + ON_UPGRADE);
             assertEquals(5, committed(admin, id, new TopicPartition(in, 0)), "the closing commit covered the held records" + ON_UPGRADE);
         }
+    }
+
+    /** in -> held (the processor, with the hook store and a changelogged store) -> out. */
+    private static Topology holdingTopology(String in, String out, ProcessorSupplier<String, String, String, String> held) {
+        Topology topology = new Topology();
+        topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), in);
+        topology.addProcessor("held", held, "in");
+        topology.addStateStore(DrainHookStore.builder("hook"), "held");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("persisted"), Serdes.Long(), Serdes.Long())
+                .withCachingDisabled(), "held");
+        topology.addSink("out", out, Serdes.String().serializer(), Serdes.String().serializer(), "held");
+        return topology;
+    }
+
+    private static Properties streamsProperties(String id, String bootstrap, String guarantee, int commitIntervalMs) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "streams-state", id).toAbsolutePath().toString());
+        return props;
     }
 
     static long committed(Admin admin, String group, TopicPartition tp) {
