@@ -37,18 +37,18 @@ final class Scenarios {
         String passOut = config.topics().input() + "-passthrough";
         env.createTopics(4, config.topics().input(), config.topics().results(), config.topics().dropped(), passOut);
         env.produce(config.topics().input(), records, 1000, "overhead");
-        List<Double> pass = new ArrayList<>();
-        List<Double> pipe = new ArrayList<>();
-        List<Double> async = new ArrayList<>();
+        List<Run> pass = new ArrayList<>();
+        List<Run> pipe = new ArrayList<>();
+        List<Run> async = new ArrayList<>();
         // Completes on another thread at once: the full asynchronous path (queue, timer, forwarding) with no service time.
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             for (int round = 0; round <= 3; round++) {
-                double p = passThroughRate(env, config, passOut, records, round);
-                double s = pipelineRun(env, config.kafka().applicationId() + "-r" + round, config, records,
-                        (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), "round " + round + " pipeline:").perSecond();
-                double a = pipelineRun(env, config.kafka().applicationId() + "-async-r" + round, config, records,
-                        (request, attempt) -> CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other), "round " + round + " async:   ").perSecond();
+                Run p = passThroughRun(env, config, passOut, records, round);
+                Run s = pipelineRun(env, config.kafka().applicationId() + "-r" + round, config, records,
+                        (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), "round " + round + " pipeline:");
+                Run a = pipelineRun(env, config.kafka().applicationId() + "-async-r" + round, config, records,
+                        (request, attempt) -> CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other), "round " + round + " async:   ");
                 if (round > 0) {
                     pass.add(p);
                     pipe.add(s);
@@ -58,17 +58,33 @@ final class Scenarios {
         } finally {
             other.shutdownNow();
         }
-        double passMedian = median(pass);
-        double pipeMedian = median(pipe);
-        double asyncMedian = median(async);
-        out.printf("%n%-44s %14s %8s  (median of rounds 1-3; round 0 warms up)%n", "run", "records/s", "ratio");
-        out.printf("%-44s %,14.0f%n", "plain Streams pass-through", passMedian);
-        out.printf("%-44s %,14.0f %8.3f  (target >= 0.9)%n", "pipeline, instant handler", pipeMedian, pipeMedian / passMedian);
-        out.printf("%-44s %,14.0f %8.3f%n", "pipeline, instant handler on another thread", asyncMedian, asyncMedian / passMedian);
+        double passMedian = median(pass, Run::perSecond);
+        double pipeMedian = median(pipe, Run::perSecond);
+        double asyncMedian = median(async, Run::perSecond);
+        out.printf("%n%-44s %14s %8s %18s %14s  (medians of rounds 1-3; round 0 warms up)%n", "run", "records/s", "ratio",
+                "stream thread CPU", "process CPU");
+        out.printf("%-44s %,14.0f %8s %15.2f us %11.2f us  (per record)%n", "plain Streams pass-through", passMedian, "",
+                median(pass, Run::streamThreadMicros), median(pass, Run::processMicros));
+        out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us  (target ratio >= 0.9)%n", "pipeline, instant handler", pipeMedian,
+                pipeMedian / passMedian, median(pipe, Run::streamThreadMicros), median(pipe, Run::processMicros));
+        out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us  (target ratio >= 0.85)%n", "pipeline, instant handler on another thread",
+                asyncMedian, asyncMedian / passMedian, median(async, Run::streamThreadMicros), median(async, Run::processMicros));
         return new BenchResult("overhead").put("records", records).put("passThroughPerSecond", passMedian)
                 .put("pipelinePerSecond", pipeMedian).put("ratio", pipeMedian / passMedian)
                 .put("asyncPipelinePerSecond", asyncMedian).put("asyncRatio", asyncMedian / passMedian)
-                .put("passThroughRounds", pass).put("pipelineRounds", pipe).put("asyncPipelineRounds", async);
+                .put("passThroughRounds", rates(pass)).put("pipelineRounds", rates(pipe)).put("asyncPipelineRounds", rates(async))
+                .put("streamThreadCpuMicrosPerRecord", Map.of("passThrough", median(pass, Run::streamThreadMicros),
+                        "pipeline", median(pipe, Run::streamThreadMicros), "async", median(async, Run::streamThreadMicros)))
+                .put("processCpuMicrosPerRecord", Map.of("passThrough", median(pass, Run::processMicros),
+                        "pipeline", median(pipe, Run::processMicros), "async", median(async, Run::processMicros)));
+    }
+
+    private static List<Double> rates(List<Run> runs) {
+        return runs.stream().map(Run::perSecond).toList();
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+        return median(runs.stream().map(figure::applyAsDouble).toList());
     }
 
     private static double median(List<Double> values) {
@@ -77,26 +93,36 @@ final class Scenarios {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static double passThroughRate(BenchEnvironment env, PipelineConfig config, String output, long records, int round) {
+    private static Run passThroughRun(BenchEnvironment env, PipelineConfig config, String output, long records, int round) {
         Map<String, Object> serde = Map.of("schema.registry.url", config.kafka().schemaRegistryUrl(), "specific.avro.reader", true);
         AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
         requests.configure(serde, false);
         AvroSerializer<WorkResult> results = new AvroSerializer<>();
         results.configure(serde, false);
         var props = config.streamsProperties();
-        props.put("application.id", config.kafka().applicationId() + "-pass-r" + round);
+        String appId = config.kafka().applicationId() + "-pass-r" + round;
+        props.put("application.id", appId);
         long before = env.endOffsets(output);
+        CpuUse cpu = CpuUse.start(appId);
         try (KafkaStreams streams = new KafkaStreams(PassThrough.build(config.topics().input(), output, requests, results), props)) {
             streams.start();
             long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20));
-            double rate = records / ((t[1] - t[0]) / 1e9);
-            env.out().printf("  round %d pass-through: %,.0f records/s%n", round, rate);
-            return rate;
+            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
+            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU per record%n", round, run.perSecond(),
+                    run.streamThreadMicros());
+            return run;
         }
     }
 
-    /** Throughput from the first result to the last, and the mean handler call duration the app observed. */
-    private record Run(double perSecond, double meanCallMillis) {
+    /** Throughput from the first result to the last, and the CPU each record took. */
+    private record Run(double perSecond, CpuUse.PerRecord cpu) {
+        double streamThreadMicros() {
+            return cpu.streamThreads();
+        }
+
+        double processMicros() {
+            return cpu.process();
+        }
     }
 
     private static Run pipelineRun(BenchEnvironment env, String appId, PipelineConfig base, long records, RequestHandler handler,
@@ -110,13 +136,14 @@ final class Scenarios {
                 .set("pipeline.window.capacity", Integer.toString(base.window().capacity()))
                 .load();
         long before = env.endOffsets(config.topics().results());
+        CpuUse cpu = CpuUse.start(appId);
         try (PipelineApp app = PipelineApp.start(config, handler)) {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
                     Duration.ofMillis(20));
-            double rate = records / ((t[1] - t[0]) / 1e9);
-            double meanCall = app.stats().meanHandlerLatencyMillis();
-            env.out().printf("  %s %,.0f records/s (max in flight %d, mean call %.2f ms)%n", label, rate, app.window().maxInFlight(), meanCall);
-            return new Run(rate, meanCall);
+            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
+            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU per record (max in flight %d, mean call %.2f ms)%n", label,
+                    run.perSecond(), run.streamThreadMicros(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis());
+            return run;
         }
     }
 

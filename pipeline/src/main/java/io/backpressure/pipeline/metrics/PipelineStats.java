@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.LongAccumulator;
  */
 public final class PipelineStats {
     private final MeterRegistry registry;
-    private final Map<String, Counter> callsByOutcome = new ConcurrentHashMap<>();
+    /** One field per outcome: counted on every call, so no map lookup. */
+    private final Counter successfulCalls;
+    private final Counter retryableFailedCalls;
+    private final Counter nonRetryableFailedCalls;
     private final Timer handlerLatency;
     private final Counter results;
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
@@ -52,10 +55,9 @@ public final class PipelineStats {
             drops.put(reason, Counter.builder("pipeline.drops").description("requests sent to the dropped topic")
                     .tag("reason", reason.name()).register(registry));
         }
-        for (String outcome : new String[] {"success", "retryable_failure", "non_retryable_failure"}) {
-            callsByOutcome.put(outcome, Counter.builder("pipeline.handler.calls").description("handler calls by outcome")
-                    .tag("outcome", outcome).register(registry));
-        }
+        this.successfulCalls = callCounter(registry, "success");
+        this.retryableFailedCalls = callCounter(registry, "retryable_failure");
+        this.nonRetryableFailedCalls = callCounter(registry, "non_retryable_failure");
         registry.gauge("pipeline.retry.pending", retryPending);
         this.commitHold = Timer.builder("pipeline.commit.hold")
                 .description("how long each commit held a stream thread, from its first task's pre-commit hook to the thread's next record or punctuation")
@@ -68,6 +70,10 @@ public final class PipelineStats {
         this.callsResumed = Counter.builder("pipeline.calls.resumed")
                 .description("persisted calls a task found in its timer store when it opened (after a crash, a rebalance or a restart) and calls again")
                 .register(registry);
+    }
+
+    private static Counter callCounter(MeterRegistry registry, String outcome) {
+        return Counter.builder("pipeline.handler.calls").description("handler calls by outcome").tag("outcome", outcome).register(registry);
     }
 
     /** @param hookNanos how much of the hold the pipeline's own pre-commit hooks took */
@@ -111,9 +117,9 @@ public final class PipelineStats {
     }
 
     public void handlerCall(Outcome outcome, long latencyMillis) {
-        String type = outcome instanceof Outcome.Success ? "success"
-                : outcome instanceof Outcome.RetryableFailure ? "retryable_failure" : "non_retryable_failure";
-        callsByOutcome.get(type).increment();
+        Counter calls = outcome instanceof Outcome.Success ? successfulCalls
+                : outcome instanceof Outcome.RetryableFailure ? retryableFailedCalls : nonRetryableFailedCalls;
+        calls.increment();
         handlerLatency.record(latencyMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -137,7 +143,7 @@ public final class PipelineStats {
     }
 
     public long handlerCalls() {
-        return (long) callsByOutcome.values().stream().mapToDouble(Counter::count).sum();
+        return (long) (successfulCalls.count() + retryableFailedCalls.count() + nonRetryableFailedCalls.count());
     }
 
     /** Mean duration of the handler calls so far, in milliseconds (time-outs included). */

@@ -11,6 +11,7 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -23,8 +24,16 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T> implements Serializer<T> {
     private volatile Configured state;
+    /**
+     * What the last record was written with. A serializer almost always writes one schema to one topic, so this spares
+     * every record the subject name, the lookup and a new datum writer (Avro's writers hold no per-record state).
+     */
+    private volatile LastWrite last;
 
     private record Configured(WriterSchemas writers, boolean isKey) {
+    }
+
+    private record LastWrite(String topic, Schema schema, WriterSchemas.Choice choice, DatumWriter<Object> writer) {
     }
 
     @Override
@@ -43,16 +52,15 @@ public class AvroSerializer<T> implements Serializer<T> {
             throw new InvalidDatumException("cannot serialize a " + data.getClass().getName() + " for topic " + topic
                     + ": AvroSerializer takes GenericRecord or SpecificRecord values", null);
         }
-        WriterSchemas.Choice choice = configured.writers().choose(subject(topic, configured), container.getSchema());
-        GenericData model = modelOf(data);
+        LastWrite write = lastWrite(topic, container.getSchema(), data, configured);
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        WireFormat.writeHeader(out, choice.id());
+        WireFormat.writeHeader(out, write.choice().id());
         try {
-            if (choice.transcode()) {
-                Object converted = AvroBodies.transcode(data, container.getSchema(), model, choice.writeWith());
-                AvroBodies.write(out, choice.writeWith(), GenericData.get(), converted);
+            if (write.choice().transcode()) {
+                Object converted = AvroBodies.transcode(data, container.getSchema(), modelOf(data), write.choice().writeWith());
+                AvroBodies.write(out, write.writer(), converted);
             } else {
-                AvroBodies.write(out, choice.writeWith(), model, data);
+                AvroBodies.write(out, write.writer(), data);
             }
         } catch (NullPointerException | ClassCastException | AvroRuntimeException e) {
             // Avro reports a value that does not fit its schema with these, e.g. "null value for (non-nullable) string at X.key".
@@ -69,6 +77,20 @@ public class AvroSerializer<T> implements Serializer<T> {
     public void prepare(String topic, Schema schema) {
         Configured configured = configured();
         configured.writers().choose(subject(topic, configured), schema);
+    }
+
+    private LastWrite lastWrite(String topic, Schema schema, Object data, Configured configured) {
+        LastWrite write = last;
+        if (write != null && write.schema() == schema && write.topic().equals(topic)) {
+            return write;
+        }
+        WriterSchemas.Choice choice = configured.writers().choose(subject(topic, configured), schema);
+        GenericData model = choice.transcode() ? GenericData.get() : modelOf(data);
+        @SuppressWarnings("unchecked")
+        DatumWriter<Object> writer = model.createDatumWriter(choice.writeWith());
+        write = new LastWrite(topic, schema, choice, writer);
+        last = write;
+        return write;
     }
 
     private Configured configured() {

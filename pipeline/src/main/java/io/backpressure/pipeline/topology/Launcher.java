@@ -4,6 +4,7 @@ import io.backpressure.pipeline.window.Window;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,6 +28,8 @@ final class Launcher {
     }
 
     private final BlockingQueue<Launch> queue;
+    /** The queue's size, read on every admission without taking the queue's lock. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final Window window;
     private final CallTimeouts timeouts;
     private final Object startLock = new Object();
@@ -40,7 +43,7 @@ final class Launcher {
 
     /** True when no call waits: a stream thread that finds a free slot may then start its call itself. */
     boolean isIdle() {
-        return queue.isEmpty();
+        return queued.get() == 0;
     }
 
     /**
@@ -53,9 +56,11 @@ final class Launcher {
         startOnce();
         Launch launch = new Launch(lane, call);
         long deadline = System.nanoTime() + nanos;
+        queued.incrementAndGet();
         while (!queue.offer(launch, SLICE_NANOS, TimeUnit.NANOSECONDS)) {
             whileWaiting.run();
             if (System.nanoTime() > deadline) {
+                queued.decrementAndGet();
                 return false;
             }
         }
@@ -79,6 +84,7 @@ final class Launcher {
         try {
             while (true) {
                 Launch launch = queue.take();
+                queued.decrementAndGet();
                 // Overdue calls free slots too: expire them here, since the stream threads may all be held.
                 while (!window.tryAcquire(SLICE_NANOS, TimeUnit.NANOSECONDS)) {
                     timeouts.expireOverdue();

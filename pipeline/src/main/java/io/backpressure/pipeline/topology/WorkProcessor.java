@@ -6,6 +6,7 @@ import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.topology.internal.DrainHookStore;
+import io.backpressure.pipeline.topology.internal.ForwardTimer;
 import io.backpressure.pipeline.topology.internal.JitteredTimer;
 import io.backpressure.pipeline.topology.internal.StreamThreadForwarder;
 import io.backpressure.pipeline.window.Window;
@@ -80,7 +81,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private PersistedCalls persistedCalls;
     private Map<String, Integer> attemptByDelayTopic;
     private String inputTopic;
-    private JitteredTimer forwardTimer;
+    private ForwardTimer forwardTimer;
     private JitteredTimer releaseTimer;
     private ProcessorContext<byte[], byte[]> context;
     private CommitHolds commitHolds;
@@ -124,7 +125,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(parts.config().commit().mode() == CommitSettings.Mode.DRAIN ? this::drainBeforeCommit : this::persistBeforeCommit);
-        forwardTimer = JitteredTimer.start(context, parts.config().window().forwardInterval(), random, this::onTick);
+        forwardTimer = ForwardTimer.start(context, parts.config().window().forwardInterval(), this::onTick);
         boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
         Runnable flushBeforeDeletes = transactional ? null : forwarder::flushProducer;
         persistedCalls = new PersistedCalls(context.getStateStore(PipelineTopology.IN_FLIGHT_STORE), flushBeforeDeletes, instance.stats());
@@ -203,7 +204,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Call answeredAtOnce = admission.admit(call, forwardFinishedNow);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
-        } else if (timerKey == null && slot == null) {
+            return;
+        }
+        forwardTimer.hurry();
+        if (timerKey == null && slot == null) {
             unpersisted.add(call);
         }
     }
@@ -234,7 +238,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * record arrived for this task for a whole tick, the instance has no call in flight, and this task wrote output
      * since its last commit. Kafka Streams commits every task of the thread when one asks, and a commit first drains
      * every task's calls, so asking while other tasks are busy would stall the whole window; with nothing in flight
-     * the commit costs no drain.
+     * the commit costs no drain. With nothing in flight the next tick comes later ({@link ForwardTimer}).
      */
     private void onTick() {
         commitHolds.working();
@@ -244,6 +248,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         processedAtLastTick = processed;
         if (quiet && forwardedSinceCommit && clock.millis() - lastCommitMillis >= CAUGHT_UP_COMMIT_SPACING.toMillis()) {
             context.commit();
+        }
+        if (held == 0) {
+            forwardTimer.idle();
         }
     }
 
@@ -343,7 +350,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void forward(Call call) {
         held--;
-        unpersisted.remove(call);
+        if (!unpersisted.isEmpty()) {
+            unpersisted.remove(call);
+        }
         emitOutcome(parts.router().route(call, random), call.timerKey(), call.slot());
     }
 

@@ -18,11 +18,16 @@ public final class AvroBodies {
 
     /** Appends the Avro binary encoding of {@code datum} to {@code out}; the model carries logical-type conversions. */
     public static void write(ByteArrayOutputStream out, Schema schema, GenericData model, Object datum) {
+        @SuppressWarnings("unchecked")
+        DatumWriter<Object> writer = model.createDatumWriter(schema);
+        write(out, writer, datum);
+    }
+
+    /** Appends the Avro binary encoding of {@code datum} with a writer made by the datum's model for its schema. */
+    public static void write(ByteArrayOutputStream out, DatumWriter<Object> writer, Object datum) {
         try {
             // Direct (unbuffered) like Confluent's serializer: the stream is in memory, a buffer would only copy.
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            @SuppressWarnings("unchecked")
-            DatumWriter<Object> writer = model.createDatumWriter(schema);
             writer.write(datum, encoder);
             encoder.flush();
         } catch (IOException e) {
