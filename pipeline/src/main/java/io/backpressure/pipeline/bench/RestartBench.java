@@ -87,11 +87,14 @@ final class RestartBench {
             lag.sampleFor(STEADY);
             gaps.startMeasuring();
             for (Instance instance : instances) {
-                long stopped = System.nanoTime();
+                long stopping = System.nanoTime();
                 instance.stopGracefully();
+                long starting = System.nanoTime();
                 instance.start();
                 instance.awaitReady();
-                out.printf("  instance %s restarted and ready in %.1f s%n", instance.name, (System.nanoTime() - stopped) / 1e9);
+                long ready = System.nanoTime();
+                out.printf("  instance %s restarted and ready in %.1f s (stopped in %.1f s, then ready %.1f s after its start)%n",
+                        instance.name, (ready - stopping) / 1e9, (starting - stopping) / 1e9, (ready - starting) / 1e9);
                 out.flush();
                 lag.sampleFor(STEADY);
             }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "A Kafka Streams pipeline with a bounded in-flight window, end-to-end backpressure, delay-topic retries "
                 + "and drops with reasons.",
         subcommands = {LocalCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, LagCommand.class, ReplayCommand.class, BenchCommand.class, SimulateCommand.class,
-                ConfigCommand.class, CommandLine.HelpCommand.class})
+                ConfigCommand.class, ClassDataTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCli {
 
     public static void main(String[] args) {

@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
  */
 final class Launcher {
     private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final int ROOM_BATCH_DIVISOR = 64;
 
     /** What a queued call needs from its task: its dispatcher, its finished queue, and whether it is still open. */
     record Lane(Dispatcher dispatcher, BlockingQueue<Call> finished, BooleanSupplier open) {
@@ -85,8 +86,12 @@ final class Launcher {
             while (true) {
                 Launch launch = queue.take();
                 queued.decrementAndGet();
-                // Overdue calls free slots too: expire them here, since the stream threads may all be held.
-                while (!window.tryAcquire(SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+                while (!window.tryAcquire()) {
+                    window.awaitRoom(roomToWaitFor(), SLICE_NANOS);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    // Overdue calls free slots too: expire them here, since the stream threads may all be held.
                     timeouts.expireOverdue();
                 }
                 if (!launch.lane().open().getAsBoolean()) {
@@ -101,6 +106,15 @@ final class Launcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * With the window full, wait until a batch of slots is free (a 64th of the limit, no more than the calls waiting) and
+     * start the batch in one wake-up. The slots idle meanwhile cost under 2 % of the window; a wake-up per finishing
+     * call cost two context switches each.
+     */
+    private int roomToWaitFor() {
+        return Math.max(1, Math.min(queued.get() + 1, window.limit() / ROOM_BATCH_DIVISOR));
     }
 
     /** Stops the thread; calls still queued are not started (their tasks are closed, their requests read again). */

@@ -4,15 +4,15 @@ import io.backpressure.pipeline.config.Check;
 import io.backpressure.pipeline.config.WindowSettings;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bulkhead of slots, one per handler call in flight, shared by every task of one application instance. A slot is
  * taken before a call starts and given back the moment the call completes (or times out), so {@link #inFlight()} is
  * exactly the number of calls the downstream is working on for this instance. The window is work-conserving: one busy
- * task may use all of it. Tasks share it fairly because waiting stream threads get slots in arrival order and each
- * thread processes its tasks round-robin.
+ * task may use all of it. Tasks share it because each stream thread processes its tasks round-robin, and calls that
+ * find the window full start in the order they were queued ({@code Launcher}).
  *
  * <p>How many slots there are is the {@link #limit()}: the capacity (the hard cap) with a fixed window, or what an
  * adaptive control law allows right now. The law sees every finished call; when it lowers the limit below the calls
@@ -28,6 +28,9 @@ public final class Window {
     private final long refusalLatencyNanos;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    /** The thread waiting in {@link #awaitRoom}, and the free slots it waits for. */
+    private volatile Thread roomWaiter;
+    private volatile int roomWanted;
     /** The slots' total; changed only under this window's lock. */
     private volatile int limit;
 
@@ -46,7 +49,6 @@ public final class Window {
         this.adaptive = adaptive;
         this.refusalLatencyNanos = refusalLatencyNanos;
         this.limit = adaptive == null ? capacity : bounded(adaptive.getLimit());
-        // Fair: stream threads waiting for a slot get them in arrival order, so no thread starves another.
         this.slots = new Slots(limit);
         if (adaptive != null) {
             adaptive.notifyOnChange(this::applyLimit);
@@ -61,17 +63,31 @@ public final class Window {
         return false;
     }
 
-    public boolean tryAcquire(long timeout, TimeUnit unit) throws InterruptedException {
-        if (slots.tryAcquire(timeout, unit)) {
-            recordInFlight();
-            return true;
-        }
-        return false;
-    }
-
     public void release() {
         inFlight.decrementAndGet();
         slots.release();
+        Thread waiter = roomWaiter;
+        if (waiter != null && slots.availablePermits() >= roomWanted) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /**
+     * Waits until at least {@code wanted} slots are free, at most {@code nanos} (or until interrupted), for a single
+     * waiting thread: the launcher. It then starts that many queued calls per wake-up, where waiting for one slot woke it
+     * (two context switches) for every call that finished while the window was full.
+     */
+    public void awaitRoom(int wanted, long nanos) {
+        roomWanted = wanted;
+        roomWaiter = Thread.currentThread();
+        try {
+            // Set the waiter, then look: a release that frees the room after the look sees the waiter and unparks it.
+            if (slots.availablePermits() < wanted) {
+                LockSupport.parkNanos(this, nanos);
+            }
+        } finally {
+            roomWaiter = null;
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class WindowTest {
@@ -22,13 +24,34 @@ class WindowTest {
     }
 
     @Test
-    void aWaitingThreadGetsTheSlotTheMomentAnotherThreadReleasesIt() throws Exception {
-        Window window = new Window(1);
+    void theLauncherWaitingForRoomWakesWhenEnoughSlotsAreFreeNotAfterItsWait() throws Exception {
+        Window window = new Window(4);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(window.tryAcquire());
+        }
+        CountDownLatch woken = new CountDownLatch(1);
+        Thread launcher = new Thread(() -> {
+            window.awaitRoom(2, TimeUnit.SECONDS.toNanos(30));
+            woken.countDown();
+        });
+        launcher.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (launcher.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        window.release();
+        window.release();
+        assertTrue(woken.await(10, TimeUnit.SECONDS), "woken by the release that freed the second slot, not by its 30 s bound");
+        launcher.join();
+        assertEquals(2, window.inFlight());
+    }
+
+    @Test
+    void waitingForRoomThatIsAlreadyFreeReturnsAtOnce() {
+        Window window = new Window(4);
         assertTrue(window.tryAcquire());
-        Thread releaser = new Thread(window::release);
-        releaser.start();
-        assertTrue(window.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS));
-        releaser.join();
-        assertEquals(1, window.inFlight());
+        long started = System.nanoTime();
+        window.awaitRoom(3, TimeUnit.SECONDS.toNanos(30));
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10));
     }
 }
