@@ -238,18 +238,21 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * record arrived for this task for a whole tick, the instance has no call in flight, and this task wrote output
      * since its last commit. Kafka Streams commits every task of the thread when one asks, and a commit first drains
      * every task's calls, so asking while other tasks are busy would stall the whole window; with nothing in flight
-     * the commit costs no drain. With nothing in flight the next tick comes later ({@link ForwardTimer}).
+     * the commit costs no drain. While records arrive with nothing in flight, the next tick comes later ({@link ForwardTimer}).
      */
     private void onTick() {
         commitHolds.working();
         resumeRestoredOnce();
         forwardFinished();
-        boolean quiet = processed == processedAtLastTick && held == 0 && parts.instance().window().inFlight() == 0;
+        boolean recordsArrived = processed != processedAtLastTick;
+        boolean quiet = !recordsArrived && held == 0 && parts.instance().window().inFlight() == 0;
         processedAtLastTick = processed;
         if (quiet && forwardedSinceCommit && clock.millis() - lastCommitMillis >= CAUGHT_UP_COMMIT_SPACING.toMillis()) {
             context.commit();
         }
-        if (held == 0) {
+        // Records arriving with nothing in flight: each is forwarded as it is processed, and a caught-up commit must wait
+        // for them to stop anyway. Once they stop, ticks come at the interval again, so that commit is not late.
+        if (recordsArrived && held == 0) {
             forwardTimer.idle();
         }
     }

@@ -10,15 +10,16 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * fires, Kafka Streams halves the number of records it processes per task before it looks at the clock again, and
  * each such look costs about as much as processing dozens of records. So the tick fires as rarely as it can:
  * <ul>
- *   <li>every {@code interval} only while the task has calls whose outcomes may need forwarding ({@link #hurry()}),
- *       and {@value #IDLE_FACTOR} times less often otherwise;</li>
+ *   <li>{@value #IDLE_FACTOR} times less often while the task's records arrive and each is answered before the next
+ *       ({@link #idle()}: processing them forwards everything), and every {@code interval} again as soon as a call is
+ *       in flight ({@link #hurry()}) or the records stop;</li>
  *   <li>on a grid of wall-clock multiples of the interval shared by all tasks, so the ticks of a thread's tasks fire in
  *       one loop and halve the count once rather than once per task. (Forwarding only writes to Kafka, so ticks of
  *       many instances firing together load no downstream, unlike the release of retries.)</li>
  * </ul>
  */
 public final class ForwardTimer {
-    static final int IDLE_FACTOR = 10;
+    static final int IDLE_FACTOR = 5;
 
     private final ProcessorContext<?, ?> context;
     private final long intervalMillis;
@@ -44,7 +45,7 @@ public final class ForwardTimer {
         return gridMillis - Math.floorMod(nowMillis, gridMillis);
     }
 
-    /** After this tick, the next one comes {@value #IDLE_FACTOR} intervals later: nothing is in flight. */
+    /** After this tick, the next one comes {@value #IDLE_FACTOR} intervals later: records arrive and nothing is in flight. */
     public void idle() {
         idle = true;
     }

@@ -21,7 +21,7 @@ class ForwardTimerTest {
     }
 
     @Test
-    void ticksTenTimesLessOftenWhileNothingIsInFlightAndHurriesWhenACallStarts() {
+    void ticksFiveTimesLessOftenWhenIdleAndHurriesWhenACallStarts() {
         AtomicBoolean inFlight = new AtomicBoolean();
         AtomicInteger ticks = new AtomicInteger();
         ForwardTimer[] timer = new ForwardTimer[1];
@@ -36,7 +36,7 @@ class ForwardTimerTest {
 
         fire(1_010);
         assertEquals(1, ticks.get());
-        assertEquals(List.of(Duration.ofMillis(90)), intervals());
+        assertEquals(List.of(Duration.ofMillis(40)), intervals());
 
         context.setCurrentSystemTimeMs(1_012);
         inFlight.set(true);
