@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param capacity        the most handler calls outstanding at once in this application instance: the hard cap
  * @param handlerTimeout  the per-attempt timeout; a call still running then frees its slot and counts as a retryable failure
- * @param forwardInterval how often finished calls are forwarded when no record arrives (jittered)
+ * @param forwardInterval how often finished calls are forwarded when no record arrives (see ForwardTimer)
  * @param limit           how many of the {@code capacity} slots may be used right now
  */
 public record WindowSettings(int capacity, Duration handlerTimeout, Duration forwardInterval, Limit limit) {
