@@ -60,7 +60,10 @@ public final class HealthGate implements AutoCloseable {
             return;
         }
         if (outcome instanceof Outcome.Success) {
-            consecutiveFailures.set(0);
+            // Every call lands here: read first, so a run of successes writes (and fences) nothing.
+            if (consecutiveFailures.get() != 0) {
+                consecutiveFailures.set(0);
+            }
         } else if (outcome instanceof Outcome.RetryableFailure failure
                 && consecutiveFailures.incrementAndGet() >= pauseAfter) {
             pause(failure.error());

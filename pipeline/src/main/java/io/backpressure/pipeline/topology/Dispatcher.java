@@ -7,7 +7,6 @@ import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.window.Window;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,13 +31,13 @@ final class Dispatcher {
     private final RequestHandler handler;
     private final Window window;
     private final Duration timeout;
-    private final BlockingQueue<Call> finished;
+    private final FinishedCalls finished;
     private final PipelineStats stats;
     private final Consumer<Outcome> listener;
     private final CallTimeouts timeouts;
     private final Outcome timedOut;
 
-    Dispatcher(RequestHandler handler, Window window, Duration timeout, CallTimeouts timeouts, BlockingQueue<Call> finished,
+    Dispatcher(RequestHandler handler, Window window, Duration timeout, CallTimeouts timeouts, FinishedCalls finished,
                PipelineStats stats, Consumer<Outcome> listener) {
         this.handler = handler;
         this.window = window;

@@ -22,7 +22,7 @@ final class Launcher {
     private static final int ROOM_BATCH_DIVISOR = 64;
 
     /** What a queued call needs from its task: its dispatcher, its finished queue, and whether it is still open. */
-    record Lane(Dispatcher dispatcher, BlockingQueue<Call> finished, BooleanSupplier open) {
+    record Lane(Dispatcher dispatcher, FinishedCalls finished, BooleanSupplier open) {
     }
 
     private record Launch(Lane lane, Call call) {

@@ -19,8 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
@@ -68,7 +66,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * started before a close go to the old queue, which nothing reads, and their requests are called again from the
      * store (or the uncommitted input) like those of any closed task.
      */
-    private LinkedBlockingQueue<Call> finished;
+    private FinishedCalls finished;
     /** First attempts in flight that no commit has persisted yet (persist mode). */
     private Set<Call> unpersisted;
     private final RandomGenerator random;
@@ -107,7 +105,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        finished = new LinkedBlockingQueue<>();
+        finished = new FinishedCalls();
         unpersisted = new HashSet<>();
         open = new AtomicBoolean(true);
         held = 0;
@@ -274,7 +272,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         dispatcher.expireOverdue();
         Call call;
         try {
-            call = finished.poll(Math.min(nanos, dispatcher.nanosUntilNextTimeout()), TimeUnit.NANOSECONDS);
+            call = finished.poll(Math.min(nanos, dispatcher.nanosUntilNextTimeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for in-flight calls", e);

@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +27,7 @@ class DispatcherTest {
     void aTimedOutCallIsCancelledSoItsHandlerCanReleaseTheConnectionAndFreesItsSlot() {
         CompletableFuture<Outcome> neverAnswered = new CompletableFuture<>();
         Window window = new Window(1);
-        LinkedBlockingQueue<Call> finished = new LinkedBlockingQueue<>();
+        FinishedCalls finished = new FinishedCalls();
         Dispatcher dispatcher = new Dispatcher((request, attempt) -> neverAnswered, window, Duration.ofMillis(20), new CallTimeouts(), finished,
                 new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         assertTrue(window.tryAcquire());
@@ -56,11 +55,11 @@ class DispatcherTest {
     void aTaskWaitingForASlotTimesOutAnotherTasksOverdueCall() {
         Window window = new Window(1);
         CallTimeouts timeouts = new CallTimeouts();
-        LinkedBlockingQueue<Call> holderFinished = new LinkedBlockingQueue<>();
+        FinishedCalls holderFinished = new FinishedCalls();
         Dispatcher holder = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
                 holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         Dispatcher waiter = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
-                new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
+                new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         assertTrue(window.tryAcquire());
         WorkRequest request = WorkRequest.newBuilder().setRequestId("held").setKey("k").setPayload(ByteBuffer.allocate(0))
                 .setCreatedAt(Instant.EPOCH).build();
@@ -98,7 +97,7 @@ class DispatcherTest {
 
     private static Dispatcher dispatcher(Window window, Outcome answer) {
         return new Dispatcher((request, attempt) -> CompletableFuture.completedFuture(answer), window, Duration.ofMillis(200),
-                new CallTimeouts(), new LinkedBlockingQueue<>(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
+                new CallTimeouts(), new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
     }
 
     private static void callOnce(Window window, Dispatcher dispatcher) {
