@@ -21,9 +21,21 @@ class ClassDataArchiveIT {
         Path jar = Path.of(System.getProperty("pipeline.jar")).toAbsolutePath();
         Path archive = jar.resolveSibling("pipeline.jsa");
         assertTrue(Files.isRegularFile(archive), "the package phase writes " + archive + " (see target/class-data-training.log)");
-        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version")
-                .redirectErrorStream(true).start();
+        assertLoadsFromArchive(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info", "-jar", jar.toString(), "--version"));
+    }
+
+    @Test
+    void theLauncherScriptStartsTheJarWithTheArchive() throws Exception {
+        Path jar = Path.of(System.getProperty("pipeline.jar")).toAbsolutePath();
+        Path script = jar.getParent().resolveSibling("bin").resolve("pipeline");
+        ProcessBuilder launch = new ProcessBuilder(script.toString(), "--version");
+        launch.environment().put("JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
+        assertLoadsFromArchive(launch);
+    }
+
+    private static void assertLoadsFromArchive(ProcessBuilder command) throws Exception {
+        Process java = command.redirectErrorStream(true).start();
         String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(java.waitFor(60, TimeUnit.SECONDS), "the JVM did not exit");
         assertEquals(0, java.exitValue(), output);
