@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** The retry benchmarks of the {@code bench} command. */
 final class RetryScenarios {
-    private static final Outcome SUCCESS = Outcome.success(new byte[0]);
+    private static final Outcome<byte[]> SUCCESS = Outcome.success(new byte[0]);
 
     private RetryScenarios() {
     }
@@ -32,7 +32,7 @@ final class RetryScenarios {
                 .load();
         // Every first attempt fails, every retry succeeds: each request makes exactly one trip through a delay topic.
         RequestHandler failFirst = (request, attempt) -> CompletableFuture.completedFuture(
-                attempt == 1 ? new Outcome.RetryableFailure("first attempt fails") : SUCCESS);
+                attempt == 1 ? new Outcome.RetryableFailure<>("first attempt fails") : SUCCESS);
         long rate = 1000;
         long warmUpSeconds = 5;
         long count = rate * (runFor.toSeconds() + warmUpSeconds);

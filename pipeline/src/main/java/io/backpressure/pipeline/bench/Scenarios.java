@@ -21,7 +21,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /** The window benchmarks of the {@code bench} command. */
 final class Scenarios {
-    private static final Outcome INSTANT_SUCCESS = Outcome.success(new byte[0]);
+    private static final Outcome<byte[]> INSTANT_SUCCESS = Outcome.success(new byte[0]);
 
     /** Rounds of the overhead scenario after its warm-up; five, as single rounds on a shared machine move by a quarter. */
     private static final int MEASURED_ROUNDS = 5;
@@ -199,13 +199,13 @@ final class Scenarios {
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         return new RequestHandler() {
             @Override
-            public CompletableFuture<Outcome> handle(WorkRequest request, int attempt) {
+            public CompletableFuture<Outcome<byte[]>> handle(WorkRequest request, int attempt) {
                 firstCall.compareAndSet(0, System.nanoTime());
                 long micros;
                 synchronized (random) {
                     micros = (long) (min * 1000 + random.nextDouble() * (max - min) * 1000);
                 }
-                CompletableFuture<Outcome> f = new CompletableFuture<>();
+                CompletableFuture<Outcome<byte[]>> f = new CompletableFuture<>();
                 timer.schedule(() -> f.complete(INSTANT_SUCCESS), micros, java.util.concurrent.TimeUnit.MICROSECONDS);
                 return f;
             }

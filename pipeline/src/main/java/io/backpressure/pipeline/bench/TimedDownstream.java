@@ -35,9 +35,9 @@ final class TimedDownstream implements RequestHandler {
     }
 
     @Override
-    public CompletionStage<Outcome> handle(WorkRequest request, int attempt) {
+    public CompletionStage<Outcome<byte[]>> handle(WorkRequest request, int attempt) {
         long start = System.nanoTime();
-        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        CompletableFuture<Outcome<byte[]>> answer = new CompletableFuture<>();
         answer.whenComplete((outcome, failure) -> record(start, answer.isCancelled()));
         downstream.handle(request, attempt).whenComplete((outcome, failure) -> {
             if (failure != null) {

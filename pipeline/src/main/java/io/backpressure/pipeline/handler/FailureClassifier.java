@@ -18,15 +18,15 @@ public final class FailureClassifier {
     private FailureClassifier() {
     }
 
-    public static Outcome classify(Throwable failure) {
+    public static <R> Outcome<R> classify(Throwable failure) {
         Throwable cause = unwrap(failure);
         String error = describe(cause);
         if (cause instanceof NonRetryableException || cause instanceof IllegalArgumentException
                 || cause instanceof UnsupportedOperationException) {
-            return new Outcome.NonRetryableFailure(error);
+            return new Outcome.NonRetryableFailure<>(error);
         }
         // Time-outs, I/O errors, cancellations and everything unexpected: another attempt may succeed.
-        return new Outcome.RetryableFailure(error);
+        return new Outcome.RetryableFailure<>(error);
     }
 
     /** The failure as one bounded line, with the user info and query string of any URL in it hidden (credentials). */

@@ -49,7 +49,7 @@ public final class HttpHandler implements RequestHandler {
     }
 
     @Override
-    public CompletionStage<Outcome> handle(WorkRequest request, int attempt) {
+    public CompletionStage<Outcome<byte[]>> handle(WorkRequest request, int attempt) {
         ByteBuffer payload = request.getPayload().duplicate();
         byte[] body = new byte[payload.remaining()];
         payload.get(body);
@@ -60,7 +60,7 @@ public final class HttpHandler implements RequestHandler {
                 .header("X-Attempt", Integer.toString(attempt))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(builder.build(), info -> new CappedBody(maxResponseBytes));
-        CompletableFuture<Outcome> outcome = exchange.handle((response, failure) -> failure != null ? classify(failure) : classify(response));
+        CompletableFuture<Outcome<byte[]>> outcome = exchange.handle((response, failure) -> failure != null ? classify(failure) : classify(response));
         // Cancelling a dependent future does not reach the one it depends on: pass the pipeline's cancel on.
         outcome.whenComplete((done, failure) -> {
             if (failure instanceof CancellationException) {
@@ -70,30 +70,30 @@ public final class HttpHandler implements RequestHandler {
         return outcome;
     }
 
-    private Outcome classify(Throwable failure) {
+    private Outcome<byte[]> classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ResponseTooLarge) {
-                return new Outcome.NonRetryableFailure("response body from " + printableUrl + " exceeds " + maxResponseBytes + " bytes");
+                return new Outcome.NonRetryableFailure<>("response body from " + printableUrl + " exceeds " + maxResponseBytes + " bytes");
             }
         }
         return FailureClassifier.classify(failure);
     }
 
-    Outcome classify(HttpResponse<byte[]> response) {
+    Outcome<byte[]> classify(HttpResponse<byte[]> response) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return Outcome.success(response.body());
         }
         String error = "HTTP " + status + " from " + printableUrl;
         if (status >= 300 && status < 400) {
-            return new Outcome.NonRetryableFailure(error + " redirects to "
+            return new Outcome.NonRetryableFailure<>(error + " redirects to "
                     + response.headers().firstValue("Location").map(HttpHandler::printable).orElse("(no Location header)") + "; redirects are not followed");
         }
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = response.headers().firstValue("Retry-After").map(HttpHandler::parseRetryAfter).orElse(Duration.ZERO);
-            return new Outcome.RetryableFailure(error, retryAfter, status == 429 || status == 503);
+            return new Outcome.RetryableFailure<>(error, retryAfter, status == 429 || status == 503);
         }
-        return new Outcome.NonRetryableFailure(error);
+        return new Outcome.NonRetryableFailure<>(error);
     }
 
     /** {@code Retry-After} is either delay-seconds or an HTTP-date; anything unparseable means no floor. The policy caps it. */

@@ -4,9 +4,9 @@ import io.backpressure.schemas.WorkRequest;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Calls the downstream for one request. Must not block: return at once and complete the stage later (a stage already
- * complete on return takes a fast path). The stage must support {@code toCompletableFuture()}, as every JDK stage does.
- * A stage completed exceptionally is classified by {@link FailureClassifier}. Implementations plugged in by class
+ * The built-in envelope's handler: calls the downstream for one {@link WorkRequest}, whose payload is opaque bytes,
+ * and answers with the bytes that go into its {@code WorkResult}. The pipeline adapts it to a {@link RecordHandler}, whose contract it
+ * shares (never block; exceptions are classified by {@link FailureClassifier}). Implementations plugged in by class
  * name need a public constructor taking either nothing or a {@link io.backpressure.pipeline.config.PipelineConfig}.
  */
 @FunctionalInterface
@@ -16,7 +16,7 @@ public interface RequestHandler extends AutoCloseable {
      * @param request the decoded request
      * @param attempt 1 for the first call, 2 for the first retry, and so on
      */
-    CompletionStage<Outcome> handle(WorkRequest request, int attempt);
+    CompletionStage<Outcome<byte[]>> handle(WorkRequest request, int attempt);
 
     @Override
     default void close() {

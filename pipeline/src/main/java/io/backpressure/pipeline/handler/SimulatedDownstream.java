@@ -74,7 +74,7 @@ public final class SimulatedDownstream implements RequestHandler {
     }
 
     @Override
-    public CompletionStage<Outcome> handle(WorkRequest request, int attempt) {
+    public CompletionStage<Outcome<byte[]>> handle(WorkRequest request, int attempt) {
         int now = outstanding.incrementAndGet();
         maxOutstanding.accumulateAndGet(now, Math::max);
         Call call = new Call(request, new CompletableFuture<>());
@@ -116,7 +116,7 @@ public final class SimulatedDownstream implements RequestHandler {
         }
         outstanding.decrementAndGet();
         if (fails) {
-            call.result.complete(new Outcome.RetryableFailure("SimulatedFailure: downstream returned an error"));
+            call.result.complete(new Outcome.RetryableFailure<>("SimulatedFailure: downstream returned an error"));
         } else {
             call.result.complete(Outcome.success(("done:" + call.request.getRequestId()).getBytes(StandardCharsets.UTF_8)));
         }
@@ -140,6 +140,6 @@ public final class SimulatedDownstream implements RequestHandler {
         timer.shutdownNow();
     }
 
-    private record Call(WorkRequest request, CompletableFuture<Outcome> result) {
+    private record Call(WorkRequest request, CompletableFuture<Outcome<byte[]>> result) {
     }
 }

@@ -55,16 +55,16 @@ public final class HealthGate implements AutoCloseable {
     }
 
     /** Called with every finished call's outcome, on whatever thread finished it. */
-    public void record(Outcome outcome) {
+    public void record(Outcome<?> outcome) {
         if (pauseAfter <= 0) {
             return;
         }
-        if (outcome instanceof Outcome.Success) {
+        if (outcome instanceof Outcome.Success<?>) {
             // Every call lands here: read first, so a run of successes writes (and fences) nothing.
             if (consecutiveFailures.get() != 0) {
                 consecutiveFailures.set(0);
             }
-        } else if (outcome instanceof Outcome.RetryableFailure failure
+        } else if (outcome instanceof Outcome.RetryableFailure<?> failure
                 && consecutiveFailures.incrementAndGet() >= pauseAfter) {
             pause(failure.error());
         }

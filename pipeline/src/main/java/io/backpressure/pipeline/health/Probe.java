@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 @FunctionalInterface
 public interface Probe {
 
-    CompletionStage<Outcome> probe();
+    CompletionStage<Outcome<byte[]>> probe();
 
     /** Whether an answer says the downstream is up. */
-    static boolean healthy(Outcome outcome, Throwable failure) {
-        return failure == null && outcome != null && !(outcome instanceof Outcome.RetryableFailure);
+    static boolean healthy(Outcome<?> outcome, Throwable failure) {
+        return failure == null && outcome != null && !(outcome instanceof Outcome.RetryableFailure<?>);
     }
 
     /**
@@ -50,7 +50,7 @@ public interface Probe {
             }
             int status = response.statusCode();
             return status == 408 || status == 429 || status >= 500
-                    ? new Outcome.RetryableFailure("health probe got HTTP " + status)
+                    ? new Outcome.RetryableFailure<>("health probe got HTTP " + status)
                     : Outcome.success(new byte[0]);
         });
     }

@@ -116,9 +116,9 @@ public final class PipelineStats {
         return (long) callsPersisted.count();
     }
 
-    public void handlerCall(Outcome outcome, long latencyMillis) {
-        Counter calls = outcome instanceof Outcome.Success ? successfulCalls
-                : outcome instanceof Outcome.RetryableFailure ? retryableFailedCalls : nonRetryableFailedCalls;
+    public void handlerCall(Outcome<?> outcome, long latencyMillis) {
+        Counter calls = outcome instanceof Outcome.Success<?> ? successfulCalls
+                : outcome instanceof Outcome.RetryableFailure<?> ? retryableFailedCalls : nonRetryableFailedCalls;
         calls.increment();
         handlerLatency.record(latencyMillis, TimeUnit.MILLISECONDS);
     }

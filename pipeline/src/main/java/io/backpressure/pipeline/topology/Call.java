@@ -1,8 +1,8 @@
 package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.handler.PipelineRecord;
 import io.backpressure.pipeline.retry.RetryState;
-import io.backpressure.schemas.WorkRequest;
 import java.time.Instant;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,36 +15,34 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * flight in a set.
  */
 final class Call {
-    private final WorkRequest request;
+    private final PipelineRecord<?, ?> request;
     private final Record<byte[], byte[]> source;
     private final ProcessorRecordContext origin;
     private final RetryState retry;
-    private final Instant deadline;
     private final Bytes timerKey;
     /** Where the in-flight store holds this call's request; set on the stream thread only. */
     private PersistedCalls.Slot slot;
     /** Written once by whichever thread settles the call; read on the stream thread after the queue hand-off. */
-    private volatile Outcome outcome;
+    private volatile Outcome<?> outcome;
 
     /**
-     * @param deadline when the request stops being worth doing; null for never
+     * @param request  the record as its handler sees it
      * @param timerKey the timer-store entry a retry was released from, deleted once the outcome is routed; null
      *                 for a first attempt
      * @param slot     where the in-flight store holds the request: a call persisted by a previous owner of the task,
      *                 called again; null for a call not persisted (yet)
      */
-    Call(WorkRequest request, Record<byte[], byte[]> source, ProcessorRecordContext origin, RetryState retry, Instant deadline,
-         Bytes timerKey, PersistedCalls.Slot slot) {
+    Call(PipelineRecord<?, ?> request, Record<byte[], byte[]> source, ProcessorRecordContext origin, RetryState retry, Bytes timerKey,
+         PersistedCalls.Slot slot) {
         this.request = request;
         this.source = source;
         this.origin = origin;
         this.retry = retry;
-        this.deadline = deadline;
         this.timerKey = timerKey;
         this.slot = slot;
     }
 
-    WorkRequest request() {
+    PipelineRecord<?, ?> request() {
         return request;
     }
 
@@ -65,7 +63,7 @@ final class Call {
     }
 
     Instant deadline() {
-        return deadline;
+        return request.deadline();
     }
 
     Bytes timerKey() {
@@ -81,11 +79,11 @@ final class Call {
         this.slot = slot;
     }
 
-    Outcome outcome() {
+    Outcome<?> outcome() {
         return outcome;
     }
 
-    Call finished(Outcome result) {
+    Call finished(Outcome<?> result) {
         this.outcome = result;
         return this;
     }

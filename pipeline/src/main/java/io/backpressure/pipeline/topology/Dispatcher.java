@@ -3,7 +3,6 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.handler.Outcome;
-import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.window.Window;
 import java.time.Duration;
@@ -26,27 +25,27 @@ import java.util.function.Consumer;
  * connection and the downstream's work.
  */
 final class Dispatcher {
-    private static final Outcome NULL_OUTCOME = new Outcome.RetryableFailure("NullOutcome: handler completed with null");
+    private static final Outcome<?> NULL_OUTCOME = new Outcome.RetryableFailure<>("NullOutcome: handler completed with null");
 
-    private final RequestHandler handler;
+    private final RecordBinding<?, ?, ?> binding;
     private final Window window;
     private final Duration timeout;
     private final FinishedCalls finished;
     private final PipelineStats stats;
-    private final Consumer<Outcome> listener;
+    private final Consumer<Outcome<?>> listener;
     private final CallTimeouts timeouts;
-    private final Outcome timedOut;
+    private final Outcome<?> timedOut;
 
-    Dispatcher(RequestHandler handler, Window window, Duration timeout, CallTimeouts timeouts, FinishedCalls finished,
-               PipelineStats stats, Consumer<Outcome> listener) {
-        this.handler = handler;
+    Dispatcher(RecordBinding<?, ?, ?> binding, Window window, Duration timeout, CallTimeouts timeouts, FinishedCalls finished,
+               PipelineStats stats, Consumer<Outcome<?>> listener) {
+        this.binding = binding;
         this.window = window;
         this.timeout = timeout;
         this.finished = finished;
         this.stats = stats;
         this.listener = listener;
         this.timeouts = timeouts;
-        this.timedOut = new Outcome.RetryableFailure("TimeoutException: no answer within " + Durations.format(timeout));
+        this.timedOut = new Outcome.RetryableFailure<>("TimeoutException: no answer within " + Durations.format(timeout));
     }
 
     /**
@@ -57,9 +56,9 @@ final class Dispatcher {
     Call dispatch(Call call) {
         long startNanos = System.nanoTime();
         int inFlightAtStart = window.inFlight();
-        CompletableFuture<Outcome> answer;
+        CompletableFuture<? extends Outcome<?>> answer;
         try {
-            answer = handler.handle(call.request(), call.attempt()).toCompletableFuture();
+            answer = binding.call(call.request()).toCompletableFuture();
         } catch (RuntimeException thrownByHandler) {
             return finish(call, FailureClassifier.classify(thrownByHandler), startNanos, inFlightAtStart);
         }
@@ -88,7 +87,7 @@ final class Dispatcher {
         return timeouts.nanosUntilNext();
     }
 
-    private Call finish(Call call, Outcome outcome, long startNanos, int inFlightAtStart) {
+    private Call finish(Call call, Outcome<?> outcome, long startNanos, int inFlightAtStart) {
         window.release();
         tellWindow(outcome, startNanos, inFlightAtStart);
         stats.handlerCall(outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
@@ -100,16 +99,16 @@ final class Dispatcher {
      * Answers and refusals tell the adaptive limit how loaded the downstream is. Other retryable failures (a 500, a
      * refused connection) say nothing about its queue, and their often quick answers would read as spare capacity.
      */
-    private void tellWindow(Outcome outcome, long startNanos, int inFlightAtStart) {
-        boolean refused = outcome == timedOut || outcome instanceof Outcome.RetryableFailure failure && failure.overloaded();
-        if (refused || !(outcome instanceof Outcome.RetryableFailure)) {
+    private void tellWindow(Outcome<?> outcome, long startNanos, int inFlightAtStart) {
+        boolean refused = outcome == timedOut || outcome instanceof Outcome.RetryableFailure<?> failure && failure.overloaded();
+        if (refused || !(outcome instanceof Outcome.RetryableFailure<?>)) {
             window.onCallFinished(startNanos, System.nanoTime() - startNanos, inFlightAtStart, refused);
         }
     }
 
-    private static Outcome outcomeOf(CompletableFuture<Outcome> done) {
+    private static Outcome<?> outcomeOf(CompletableFuture<? extends Outcome<?>> done) {
         try {
-            Outcome outcome = done.join();
+            Outcome<?> outcome = done.join();
             return outcome == null ? NULL_OUTCOME : outcome;
         } catch (CompletionException | CancellationException failed) {
             return FailureClassifier.classify(failed);
@@ -125,10 +124,10 @@ final class Dispatcher {
         private final long startNanos;
         private final int inFlightAtStart;
         private final long deadlineNanos;
-        private volatile CompletableFuture<Outcome> answer;
+        private volatile CompletableFuture<? extends Outcome<?>> answer;
         private volatile Call call;
 
-        Pending(Call call, long startNanos, int inFlightAtStart, long deadlineNanos, CompletableFuture<Outcome> answer) {
+        Pending(Call call, long startNanos, int inFlightAtStart, long deadlineNanos, CompletableFuture<? extends Outcome<?>> answer) {
             this.call = call;
             this.startNanos = startNanos;
             this.inFlightAtStart = inFlightAtStart;
@@ -149,7 +148,7 @@ final class Dispatcher {
         /** Cancels the call, so a handler that passes cancellation on releases its connection and the downstream's work. */
         @Override
         public void expire() {
-            CompletableFuture<Outcome> unanswered = answer;
+            CompletableFuture<? extends Outcome<?>> unanswered = answer;
             Call expired = settle();
             if (expired != null) {
                 unanswered.cancel(true);

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
  * call (the health gate).
  */
 public record InstanceState(Window window, CallTimeouts timeouts, Launcher launcher, RetryBudget budget, PipelineStats stats,
-                            ReleaseLateness lateness, CommitHolds commitHolds, Consumer<Outcome> outcomeListener) {
+                            ReleaseLateness lateness, CommitHolds commitHolds, Consumer<Outcome<?>> outcomeListener) {
 
-    public static InstanceState of(PipelineConfig config, Consumer<Outcome> outcomeListener, MeterRegistry registry) {
+    public static InstanceState of(PipelineConfig config, Consumer<Outcome<?>> outcomeListener, MeterRegistry registry) {
         PipelineStats stats = new PipelineStats(registry);
         Window window = Window.of(config.window());
         CallTimeouts timeouts = new CallTimeouts();

@@ -49,16 +49,28 @@ public final class PipelineTopology {
     private PipelineTopology() {
     }
 
+    /** The whole topology of the command-line app: the built-in envelope, on the generic core. */
     public static Topology build(PipelineConfig config, RequestHandler handler, InstanceState instance,
                                  Deserializer<WorkRequest> requestDeserializer, Serializer<WorkResult> resultSerializer,
                                  Clock clock, long seed) {
+        Topology topology = new Topology();
+        addTo(topology, config, Envelope.binding(handler, requestDeserializer, resultSerializer, config.retry().defaultTtl()), instance,
+                clock, seed);
+        return topology;
+    }
+
+    /**
+     * Adds the pipeline's sources, processor, stores and sinks to {@code topology}, which may already hold the
+     * application's own nodes (one pipeline per topology: the node and store names are fixed).
+     */
+    public static void addTo(Topology topology, PipelineConfig config, RecordBinding<?, ?, ?> binding, InstanceState instance, Clock clock,
+                             long seed) {
         RetryBudget budget = instance.budget();
         PipelineStats stats = instance.stats();
         RetryPolicy policy = new RetryPolicy(config.retry(), budget);
-        Router router = new Router(resultSerializer, config.topics().results(), policy, stats, clock, config.maxProducerRequestBytes());
-        PipelineParts parts = new PipelineParts(config, handler, instance, requestDeserializer, policy, router, new DropLog(clock), clock);
+        Router router = new Router(binding, config.topics().results(), policy, stats, clock, config.maxProducerRequestBytes());
+        PipelineParts parts = new PipelineParts(config, binding, instance, policy, router, new DropLog(clock), clock);
         SplittableRandom seeds = new SplittableRandom(seed);
-        Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().input());
         List<String> delayTopics = config.delayTopics();
         if (delayTopics.isEmpty()) {
@@ -80,7 +92,6 @@ public final class PipelineTopology {
             topology.addSink(Router.delaySink(attempt), config.delayTopic(attempt), new ByteArraySerializer(), new ByteArraySerializer(),
                     PROCESSOR);
         }
-        return topology;
     }
 
     private static SplittableRandom nextRandom(SplittableRandom seeds) {

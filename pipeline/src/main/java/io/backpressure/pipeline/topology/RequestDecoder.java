@@ -2,56 +2,60 @@ package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.serde.SerdeException;
-import io.backpressure.schemas.WorkRequest;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.processor.api.Record;
+
 
 /**
- * Turns a record's value into a request, or says why its bytes never will ({@link Undecodable}). A registry that is
+ * Turns a record's key and value into the user's types, or says why its bytes never will ({@link Undecodable}). A registry that is
  * down or failing (unreachable, timing out, 401, 403, a 404 without Confluent's schema-not-found code, 408, 5xx, an
  * answer that is not JSON) says nothing about the record, so the record is never dropped for it: decoding is retried
  * with jittered, doubling waits within the stream thread's blocking bound, then the thread fails (it is replaced, and
  * the uncommitted record is read again) instead of losing a valid request.
  */
 final class RequestDecoder {
-    private final Deserializer<WorkRequest> deserializer;
     private final int maxValueBytes;
     private final Duration maxBlock;
     private final RandomGenerator random;
 
-    RequestDecoder(Deserializer<WorkRequest> deserializer, int maxValueBytes, Duration maxBlock, RandomGenerator random) {
-        this.deserializer = deserializer;
+    RequestDecoder(int maxValueBytes, Duration maxBlock, RandomGenerator random) {
         this.maxValueBytes = maxValueBytes;
         this.maxBlock = maxBlock;
         this.random = random;
     }
 
-    WorkRequest decode(Record<byte[], byte[]> record, String topic) {
-        byte[] value = record.value();
+    /** The record's value, which a request must have, read with {@code deserializer}. */
+    <T> T value(Deserializer<T> deserializer, String topic, Headers headers, byte[] value) {
         if (value == null || value.length == 0) {
             throw new Undecodable("empty value");
         }
         if (value.length > maxValueBytes) {
             throw new Undecodable("value of " + value.length + " bytes exceeds " + maxValueBytes);
         }
-        WorkRequest request = waitingOutRegistryTrouble(record, topic);
-        if (request == null) {
+        T decoded = waitingOutRegistryTrouble(deserializer, topic, headers, value);
+        if (decoded == null) {
             throw new Undecodable("value decoded to null");
         }
-        return request;
+        return decoded;
     }
 
-    private WorkRequest waitingOutRegistryTrouble(Record<byte[], byte[]> record, String topic) {
+    /** The record's key (null stays null) read with {@code deserializer}. */
+    <T> T key(Deserializer<T> deserializer, String topic, Headers headers, byte[] key) {
+        return key == null ? null : waitingOutRegistryTrouble(deserializer, topic, headers, key);
+    }
+
+    private <T> T waitingOutRegistryTrouble(Deserializer<T> deserializer, String topic, Headers headers, byte[] data) {
         long deadline = System.nanoTime() + maxBlock.toNanos();
         long waitMs = 50;
         while (true) {
             try {
-                return deserializer.deserialize(topic, record.headers(), record.value());
-            } catch (SerdeException e) {
-                if (e.causedByRecord()) {
+                return deserializer.deserialize(topic, headers, data);
+            } catch (RuntimeException e) {
+                if (causedByRecord(e)) {
                     throw new Undecodable(FailureClassifier.describe(e));
                 }
                 long jittered = (long) (waitMs * (0.5 + random.nextDouble()));
@@ -63,6 +67,23 @@ final class RequestDecoder {
                 waitMs = Math.min(waitMs * 2, 2000);
             }
         }
+    }
+
+    /**
+     * Whether the bytes are at fault. The pipeline's own serdes say so precisely; of any other deserializer (a user's
+     * JSON or Confluent serde), a failure with an I/O error behind it (a registry it could not reach) is taken as
+     * trouble that passes, anything else as the record's.
+     */
+    private static boolean causedByRecord(RuntimeException e) {
+        if (e instanceof SerdeException serde) {
+            return serde.causedByRecord();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void sleep(long millis) {

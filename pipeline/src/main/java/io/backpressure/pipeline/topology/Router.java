@@ -6,20 +6,16 @@ import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.pipeline.retry.RetryDecision;
 import io.backpressure.pipeline.retry.RetryPolicy;
-import io.backpressure.schemas.WorkResult;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
- * Decides where a finished call goes: a success becomes a {@link WorkResult} on the results topic; a retryable failure
+ * Decides where a finished call goes: a success becomes a result on the results topic, written by the binding; a retryable failure
  * that the {@link RetryPolicy} allows goes, with its original bytes, to the delay topic of its attempt; anything else
  * goes to the dropped topic with the original bytes and the reason in headers. A result larger than the producer
  * may send is dropped as {@link DropReason#RESULT_TOO_LARGE} here, rather than failing the stream thread over and over
@@ -28,9 +24,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 final class Router {
     static final String RESULTS = "results-sink";
     static final String DROPPED = "dropped-sink";
-    private static final byte[] NO_OUTPUT = new byte[0];
-
-    private final Serializer<WorkResult> resultSerializer;
+    private final RecordBinding<?, ?, ?> binding;
     private final String resultsTopic;
     private final RetryPolicy policy;
     private final PipelineStats stats;
@@ -38,9 +32,9 @@ final class Router {
     private final int maxResultBytes;
 
     /** @param maxResultBytes the producer's {@code max.request.size}: a larger result could never be sent */
-    Router(Serializer<WorkResult> resultSerializer, String resultsTopic, RetryPolicy policy, PipelineStats stats, Clock clock,
+    Router(RecordBinding<?, ?, ?> binding, String resultsTopic, RetryPolicy policy, PipelineStats stats, Clock clock,
            int maxResultBytes) {
-        this.resultSerializer = resultSerializer;
+        this.binding = binding;
         this.resultsTopic = resultsTopic;
         this.policy = policy;
         this.stats = stats;
@@ -53,23 +47,23 @@ final class Router {
     }
 
     Routed route(Call call, RandomGenerator random) {
-        Outcome outcome = call.outcome();
-        if (outcome instanceof Outcome.Success success) {
+        Outcome<?> outcome = call.outcome();
+        if (outcome instanceof Outcome.Success<?> success) {
             policy.budget().onSuccess();
             return result(call, success);
         }
-        if (outcome instanceof Outcome.NonRetryableFailure failure) {
+        if (outcome instanceof Outcome.NonRetryableFailure<?> failure) {
             return drop(call.source(), call.origin(), DropReason.NON_RETRYABLE, failure.error(), call.attempt(),
-                    call.request().getRequestId());
+                    call.request().requestId());
         }
-        Outcome.RetryableFailure failure = (Outcome.RetryableFailure) outcome;
+        Outcome.RetryableFailure failure = (Outcome.RetryableFailure<?>) outcome;
         RetryDecision decision = policy.decide(call.attempt(), Duration.ofMillis(call.retry().delayMs()), failure.retryAfter(),
                 call.deadline(), clock.instant(), random);
         if (decision instanceof RetryDecision.Retry retry) {
             return retry(call, retry, failure.error());
         }
         RetryDecision.Drop dropped = (RetryDecision.Drop) decision;
-        return drop(call.source(), call.origin(), dropped.reason(), failure.error(), call.attempt(), call.request().getRequestId());
+        return drop(call.source(), call.origin(), dropped.reason(), failure.error(), call.attempt(), call.request().requestId());
     }
 
     Routed drop(Record<byte[], byte[]> source, ProcessorRecordContext origin, DropReason reason, String error, int attempts,
@@ -91,7 +85,7 @@ final class Router {
         Headers headers = new RecordHeaders(call.source().headers().toArray());
         call.retry().next(retry.due().toEpochMilli(), retry.delay().toMillis()).writeTo(headers);
         PipelineHeaders.put(headers, PipelineHeaders.LAST_ERROR, error);
-        PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, call.request().getRequestId());
+        PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, call.request().requestId());
         keepOriginalCoordinates(headers, call.origin());
         stats.retryScheduled(retry.nextAttempt());
         Record<byte[], byte[]> record = new Record<>(call.source().key(), call.source().value(), call.source().timestamp(), headers);
@@ -113,17 +107,13 @@ final class Router {
         }
     }
 
-    private Routed result(Call call, Outcome.Success success) {
-        long now = clock.millis();
-        // The constructor, not the builder: every field is set, so the builder's per-field validation is wasted work.
-        WorkResult result = new WorkResult(call.request().getRequestId(), call.attempt(), Instant.ofEpochMilli(now),
-                now - call.request().getCreatedAt().toEpochMilli(), ByteBuffer.wrap(success.output() == null ? NO_OUTPUT : success.output()));
+    private Routed result(Call call, Outcome.Success<?> success) {
         Headers headers = new RecordHeaders();
-        byte[] value = resultSerializer.serialize(resultsTopic, headers, result);
-        int size = value.length + (call.source().key() == null ? 0 : call.source().key().length);
+        byte[] value = binding.writeResult(resultsTopic, headers, call.request(), success.value(), clock.millis());
+        int size = (value == null ? 0 : value.length) + (call.source().key() == null ? 0 : call.source().key().length);
         if (size > maxResultBytes) {
             return drop(call.source(), call.origin(), DropReason.RESULT_TOO_LARGE, "result of " + size
-                    + " bytes exceeds the producer's max.request.size of " + maxResultBytes, call.attempt(), call.request().getRequestId());
+                    + " bytes exceeds the producer's max.request.size of " + maxResultBytes, call.attempt(), call.request().requestId());
         }
         stats.result();
         return new Routed(RESULTS, new Record<>(call.source().key(), value, call.source().timestamp(), headers), call.origin(), null);

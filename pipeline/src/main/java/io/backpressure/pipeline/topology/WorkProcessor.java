@@ -10,10 +10,9 @@ import io.backpressure.pipeline.topology.internal.ForwardTimer;
 import io.backpressure.pipeline.topology.internal.JitteredTimer;
 import io.backpressure.pipeline.topology.internal.StreamThreadForwarder;
 import io.backpressure.pipeline.window.Window;
-import io.backpressure.schemas.WorkRequest;
+import io.backpressure.pipeline.handler.PipelineRecord;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -116,10 +115,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         commitHolds = instance.commitHolds();
         Window window = instance.window();
         Duration maxBlock = parts.config().maxBlock();
-        dispatcher = new Dispatcher(parts.handler(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
+        dispatcher = new Dispatcher(parts.binding(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
                 instance.stats(), instance.outcomeListener());
         admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
-        decoder = new RequestDecoder(parts.requestDeserializer(), parts.config().decode().maxValueBytes(), maxBlock, random);
+        decoder = new RequestDecoder(parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(parts.config().commit().mode() == CommitSettings.Mode.DRAIN ? this::drainBeforeCommit : this::persistBeforeCommit);
@@ -183,22 +182,21 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Decodes, checks the deadline, waits (bounded) for a window slot and starts the call. */
     private void admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey,
                        PersistedCalls.Slot slot) {
-        WorkRequest request;
+        PipelineRecord<?, ?> request;
         try {
-            request = decoder.decode(record, origin.topic());
+            request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), state.attempt());
         } catch (RequestDecoder.Undecodable undecodable) {
             emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), state.attempt() - 1, null),
                     timerKey, slot);
             return;
         }
-        Instant deadline = parts.retryPolicy().deadlineOf(request.getDeadline(), request.getCreatedAt());
-        if (deadline != null && !clock.instant().isBefore(deadline)) {
-            emitOutcome(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + deadline
-                    + " passed before attempt " + state.attempt(), state.attempt() - 1, request.getRequestId()), timerKey, slot);
+        if (request.deadline() != null && !clock.instant().isBefore(request.deadline())) {
+            emitOutcome(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + request.deadline()
+                    + " passed before attempt " + state.attempt(), state.attempt() - 1, request.requestId()), timerKey, slot);
             return;
         }
         held++;
-        Call call = new Call(request, record, origin, state, deadline, timerKey, slot);
+        Call call = new Call(request, record, origin, state, timerKey, slot);
         Call answeredAtOnce = admission.admit(call, forwardFinishedNow);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);

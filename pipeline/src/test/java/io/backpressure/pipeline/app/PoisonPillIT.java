@@ -97,7 +97,7 @@ class PoisonPillIT {
         RequestHandler handler = (request, attempt) -> CompletableFuture.completedFuture(switch (request.getRequestId()) {
             case "big" -> Outcome.success(new byte[2 * 1024 * 1024]);
             case "absurd-retry-after" -> attempt == 1
-                    ? new Outcome.RetryableFailure("HTTP 503", Duration.ofSeconds(Long.MAX_VALUE / 2)) : Outcome.success(new byte[1]);
+                    ? new Outcome.RetryableFailure<>("HTTP 503", Duration.ofSeconds(Long.MAX_VALUE / 2)) : Outcome.success(new byte[1]);
             default -> Outcome.success(new byte[1]);
         });
         List<String> ids = List.of("good-a", "big", "good-b", "absurd-retry-after", "forged-0", "forged-minus-1", "forged-99", "good-c");

@@ -72,8 +72,8 @@ class HttpHandlerTest {
 
     @Test
     void success2xxCarriesTheResponseBody() throws Exception {
-        Outcome outcome = call("/ok");
-        assertArrayEquals("echo:hello".getBytes(StandardCharsets.UTF_8), assertInstanceOf(Outcome.Success.class, outcome).output());
+        Outcome<byte[]> outcome = call("/ok");
+        assertArrayEquals("echo:hello".getBytes(StandardCharsets.UTF_8), (byte[]) assertInstanceOf(Outcome.Success.class, outcome).value());
     }
 
     @Test

@@ -28,7 +28,7 @@ class SimulatedDownstreamTest {
     void recordsTheMostCallsOutstandingAtOnce() throws Exception {
         try (SimulatedDownstream downstream = new SimulatedDownstream(
                 new HandlerSettings.SimulatedDownstream(Duration.ofMillis(50), "fixed", 0.0, 0, 1))) {
-            List<CompletableFuture<Outcome>> calls = new ArrayList<>();
+            List<CompletableFuture<Outcome<byte[]>>> calls = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 calls.add(downstream.handle(request(i), 1).toCompletableFuture());
             }
@@ -44,7 +44,7 @@ class SimulatedDownstreamTest {
         try (SimulatedDownstream downstream = new SimulatedDownstream(
                 new HandlerSettings.SimulatedDownstream(Duration.ofMillis(40), "fixed", 0.0, 2, 1))) {
             long start = System.nanoTime();
-            List<CompletableFuture<Outcome>> calls = new ArrayList<>();
+            List<CompletableFuture<Outcome<byte[]>>> calls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 calls.add(downstream.handle(request(i), 1).toCompletableFuture());
             }
@@ -82,7 +82,7 @@ class SimulatedDownstreamTest {
         try (SimulatedDownstream downstream = new SimulatedDownstream(
                 new HandlerSettings.SimulatedDownstream(Duration.ofMillis(100), "fixed", 0.0, 4, 1))) {
             long start = System.nanoTime();
-            List<CompletableFuture<Outcome>> calls = new ArrayList<>();
+            List<CompletableFuture<Outcome<byte[]>>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 calls.add(downstream.handle(request(i), 1).toCompletableFuture());
             }

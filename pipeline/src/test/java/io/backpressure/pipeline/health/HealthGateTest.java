@@ -34,9 +34,9 @@ class HealthGateTest {
         try (HealthGate gate = new HealthGate(3, Duration.ofMillis(20), Duration.ofMillis(80), () -> {
             probeCalls.incrementAndGet();
             return CompletableFuture.completedFuture(downstreamUp.get() ? Outcome.success(new byte[0])
-                    : new Outcome.RetryableFailure("down"));
+                    : new Outcome.RetryableFailure<>("down"));
         }, target, 1)) {
-            Outcome failure = new Outcome.RetryableFailure("503");
+            Outcome failure = new Outcome.RetryableFailure<>("503");
             gate.record(failure);
             gate.record(failure);
             assertFalse(gate.paused());
@@ -59,11 +59,11 @@ class HealthGateTest {
         try (HealthGate gate = new HealthGate(3, Duration.ofMillis(20), Duration.ofMillis(80),
                 () -> CompletableFuture.completedFuture(Outcome.success(new byte[0])), target, 1)) {
             for (int i = 0; i < 100; i++) {
-                gate.record(new Outcome.RetryableFailure("x"));
-                gate.record(new Outcome.RetryableFailure("x"));
+                gate.record(new Outcome.RetryableFailure<>("x"));
+                gate.record(new Outcome.RetryableFailure<>("x"));
                 gate.record(Outcome.success(new byte[0]));
             }
-            gate.record(new Outcome.NonRetryableFailure("400"));
+            gate.record(new Outcome.NonRetryableFailure<>("400"));
             assertFalse(gate.paused());
             assertEquals(0, pauses.get());
         }
@@ -72,8 +72,8 @@ class HealthGateTest {
     @Test
     void aProbeAnsweredWithANonRetryableFailureCountsAsHealthy() {
         try (HealthGate gate = new HealthGate(1, Duration.ofMillis(20), Duration.ofMillis(80),
-                () -> CompletableFuture.completedFuture(new Outcome.NonRetryableFailure("HTTP 400: empty payload")), target, 1)) {
-            gate.record(new Outcome.RetryableFailure("503"));
+                () -> CompletableFuture.completedFuture(new Outcome.NonRetryableFailure<>("HTTP 400: empty payload")), target, 1)) {
+            gate.record(new Outcome.RetryableFailure<>("503"));
             assertTrue(gate.paused());
             Await.until("resume: a 400 says the downstream is up", Duration.ofSeconds(5), () -> !gate.paused());
         }
@@ -107,7 +107,7 @@ class HealthGateTest {
     }
 
     private static boolean healthy(Probe probe) throws Exception {
-        CompletableFuture<Outcome> answer = probe.probe().toCompletableFuture();
+        CompletableFuture<Outcome<byte[]>> answer = probe.probe().toCompletableFuture();
         try {
             return Probe.healthy(answer.get(10, java.util.concurrent.TimeUnit.SECONDS), null);
         } catch (java.util.concurrent.ExecutionException failed) {

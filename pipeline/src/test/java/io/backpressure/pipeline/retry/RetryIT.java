@@ -50,7 +50,7 @@ class RetryIT {
         ProduceSpec spec = new ProduceSpec(count, 0, 100, 10, null, "due");
         try (PipelineApp app = PipelineApp.start(config, (request, attempt) -> {
             if (attempt == 1) {
-                return CompletableFuture.completedFuture(new Outcome.RetryableFailure("first attempt fails"));
+                return CompletableFuture.completedFuture(new Outcome.RetryableFailure<>("first attempt fails"));
             }
             retryCalledAt.put(request.getRequestId(), System.currentTimeMillis());
             return CompletableFuture.completedFuture(Outcome.success(new byte[0]));

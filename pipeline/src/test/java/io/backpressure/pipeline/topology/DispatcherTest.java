@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.backpressure.pipeline.config.WindowSettings;
 import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.handler.PipelineRecord;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.window.Window;
-import io.backpressure.schemas.WorkRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
@@ -25,16 +23,14 @@ class DispatcherTest {
 
     @Test
     void aTimedOutCallIsCancelledSoItsHandlerCanReleaseTheConnectionAndFreesItsSlot() {
-        CompletableFuture<Outcome> neverAnswered = new CompletableFuture<>();
+        CompletableFuture<Outcome<byte[]>> neverAnswered = new CompletableFuture<>();
         Window window = new Window(1);
         FinishedCalls finished = new FinishedCalls();
-        Dispatcher dispatcher = new Dispatcher((request, attempt) -> neverAnswered, window, Duration.ofMillis(20), new CallTimeouts(), finished,
+        Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> neverAnswered), window, Duration.ofMillis(20), new CallTimeouts(), finished,
                 new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         assertTrue(window.tryAcquire());
-        WorkRequest request = WorkRequest.newBuilder().setRequestId("slow").setKey("k").setPayload(ByteBuffer.allocate(0))
-                .setCreatedAt(Instant.EPOCH).build();
-        assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null,
-                null)));
+        PipelineRecord<byte[], byte[]> request = TestBindings.request("slow");
+        assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)));
 
         Await.until("the call timed out", Duration.ofSeconds(5), () -> {
             dispatcher.expireOverdue();
@@ -56,27 +52,26 @@ class DispatcherTest {
         Window window = new Window(1);
         CallTimeouts timeouts = new CallTimeouts();
         FinishedCalls holderFinished = new FinishedCalls();
-        Dispatcher holder = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
+        Dispatcher holder = new Dispatcher(TestBindings.of(request -> new CompletableFuture<>()), window, Duration.ofMillis(20), timeouts,
                 holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
-        Dispatcher waiter = new Dispatcher((request, attempt) -> new CompletableFuture<>(), window, Duration.ofMillis(20), timeouts,
+        Dispatcher waiter = new Dispatcher(TestBindings.of(request -> new CompletableFuture<>()), window, Duration.ofMillis(20), timeouts,
                 new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
         assertTrue(window.tryAcquire());
-        WorkRequest request = WorkRequest.newBuilder().setRequestId("held").setKey("k").setPayload(ByteBuffer.allocate(0))
-                .setCreatedAt(Instant.EPOCH).build();
-        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null, null)));
+        PipelineRecord<byte[], byte[]> request = TestBindings.request("held");
+        assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)));
 
         Await.until("the waiting task got the slot", Duration.ofSeconds(5), () -> {
             waiter.expireOverdue();
             return window.tryAcquire();
         });
-        assertEquals("held", holderFinished.poll().request().getRequestId(), "the timed-out call went to its own task");
+        assertEquals("held", holderFinished.poll().request().requestId(), "the timed-out call went to its own task");
     }
 
     @Test
     void a429Or503ShrinksTheAdaptiveLimitWhileOtherFailuresDoNot() {
         Window window = Window.of(new WindowSettings(100, Duration.ofMillis(200), Duration.ofMillis(10),
                 new WindowSettings.Limit("aimd", 50, 1, Duration.ofMillis(100), 0.9, 1.5)));
-        Dispatcher refused = dispatcher(window, new Outcome.RetryableFailure("HTTP 503 from downstream", Duration.ZERO, true));
+        Dispatcher refused = dispatcher(window, new Outcome.RetryableFailure<>("HTTP 503 from downstream", Duration.ZERO, true));
         // A sample window counts once it holds 10 calls: 20 per look.
         Await.until("the limit shrank below 50", Duration.ofSeconds(5), () -> {
             for (int i = 0; i < 20; i++) {
@@ -87,7 +82,7 @@ class DispatcherTest {
 
         Window other = Window.of(new WindowSettings(100, Duration.ofMillis(200), Duration.ofMillis(10),
                 new WindowSettings.Limit("aimd", 50, 1, Duration.ofMillis(100), 0.9, 1.5)));
-        Dispatcher failing = dispatcher(other, new Outcome.RetryableFailure("HTTP 500 from downstream"));
+        Dispatcher failing = dispatcher(other, new Outcome.RetryableFailure<>("HTTP 500 from downstream"));
         long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
         while (System.nanoTime() < until) {
             callOnce(other, failing);
@@ -95,16 +90,14 @@ class DispatcherTest {
         assertEquals(50, other.limit(), "a 500 says nothing about the downstream's queue");
     }
 
-    private static Dispatcher dispatcher(Window window, Outcome answer) {
-        return new Dispatcher((request, attempt) -> CompletableFuture.completedFuture(answer), window, Duration.ofMillis(200),
+    private static Dispatcher dispatcher(Window window, Outcome<byte[]> answer) {
+        return new Dispatcher(TestBindings.of(request -> CompletableFuture.completedFuture(answer)), window, Duration.ofMillis(200),
                 new CallTimeouts(), new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
     }
 
     private static void callOnce(Window window, Dispatcher dispatcher) {
         assertTrue(window.tryAcquire());
-        WorkRequest request = WorkRequest.newBuilder().setRequestId("r").setKey("k").setPayload(ByteBuffer.allocate(0))
-                .setCreatedAt(Instant.EPOCH).build();
-        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null,
-                null)), "answered at once");
+        PipelineRecord<byte[], byte[]> request = TestBindings.request("r");
+        assertNotNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)), "answered at once");
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class FinishedCallsTest {
     private static Call call() {
-        return new Call(null, null, null, null, null, null, null);
+        return new Call(null, null, null, null, null, null);
     }
 
     @Test

@@ -39,7 +39,7 @@ class PersistedCallsTest {
     private static Call call(int n, int payloadBytes) {
         Record<byte[], byte[]> record = new Record<>(new byte[] {(byte) n}, ByteBuffer.allocate(payloadBytes).putInt(0, n).array(), n);
         ProcessorRecordContext origin = new ProcessorRecordContext(n, n, 0, "requests", new RecordHeaders());
-        return new Call(null, record, origin, RetryState.first(n), null, null, null);
+        return new Call(null, record, origin, RetryState.first(n), null, null);
     }
 
     private static int idOf(Record<byte[], byte[]> record) {

@@ -153,7 +153,7 @@ class PipelineTopologyTest {
 
     @Test
     void nonRetryableFailureIsDroppedAsNonRetryable() {
-        start(TestHandler.always(new Outcome.NonRetryableFailure("HTTP 400")));
+        start(TestHandler.always(new Outcome.NonRetryableFailure<>("HTTP 400")));
         input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("bad", null)));
         TestRecord<byte[], byte[]> drop = dropped.readRecord();
         assertEquals("NON_RETRYABLE", header(drop, PipelineHeaders.DROP_REASON));
@@ -166,7 +166,7 @@ class PipelineTopologyTest {
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
         try {
             start(new TestHandler(r -> {
-                CompletableFuture<Outcome> f = new CompletableFuture<>();
+                CompletableFuture<Outcome<byte[]>> f = new CompletableFuture<>();
                 later.schedule(() -> f.complete(Outcome.success(new byte[0])), 200, TimeUnit.MILLISECONDS);
                 return f;
             }), "pipeline.commit.mode", "drain");
@@ -187,7 +187,7 @@ class PipelineTopologyTest {
      */
     @Test
     void aCommitPersistsTheCallsInFlightInsteadOfWaitingAndDeletesThemOnceRouted() {
-        List<CompletableFuture<Outcome>> answers = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Outcome<byte[]>>> answers = new CopyOnWriteArrayList<>();
         start(answeredByTheTest(answers));
         for (int i = 0; i < 4; i++) {
             input.pipeInput("k".getBytes(StandardCharsets.UTF_8), encode(request("slow-" + i, null)));
@@ -241,13 +241,13 @@ class PipelineTopologyTest {
      */
     @Test
     void theStoreNeverHoldsMoreThanTheWindowAndItsLaunchQueue() {
-        List<CompletableFuture<Outcome>> answers = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Outcome<byte[]>>> answers = new CopyOnWriteArrayList<>();
         start(answeredByTheTest(answers));
         SplittableRandom random = new SplittableRandom(11);
         int completed = 0;
         int most = 0;
         for (int i = 0; i < 200; i++) {
-            List<CompletableFuture<Outcome>> open = answers.stream().filter(f -> !f.isDone()).toList();
+            List<CompletableFuture<Outcome<byte[]>>> open = answers.stream().filter(f -> !f.isDone()).toList();
             int admitted = i - completed;
             if (admitted == 8 || (!open.isEmpty() && random.nextInt(3) == 0)) {
                 open.get(random.nextInt(open.size())).complete(Outcome.success(new byte[0]));
@@ -285,9 +285,9 @@ class PipelineTopologyTest {
     }
 
     /** A handler whose calls finish when the test completes their futures, collected in {@code answers}. */
-    private static TestHandler answeredByTheTest(List<CompletableFuture<Outcome>> answers) {
+    private static TestHandler answeredByTheTest(List<CompletableFuture<Outcome<byte[]>>> answers) {
         return new TestHandler(r -> {
-            CompletableFuture<Outcome> f = new CompletableFuture<>();
+            CompletableFuture<Outcome<byte[]>> f = new CompletableFuture<>();
             answers.add(f);
             return f;
         });

@@ -99,7 +99,7 @@ class RetryTopologyTest {
     }
 
     private static TestHandler failing() {
-        return TestHandler.always(new Outcome.RetryableFailure("Boom: downstream 503"));
+        return TestHandler.always(new Outcome.RetryableFailure<>("Boom: downstream 503"));
     }
 
     @Test
@@ -144,7 +144,7 @@ class RetryTopologyTest {
     void requestThatSucceedsOnRetryGetsAResultWithItsAttemptCount() {
         AtomicInteger calls = new AtomicInteger();
         start(new TestHandler(r -> CompletableFuture.completedFuture(calls.incrementAndGet() < 2
-                ? new Outcome.RetryableFailure("flaky") : Outcome.success(new byte[0]))));
+                ? new Outcome.RetryableFailure<>("flaky") : Outcome.success(new byte[0]))));
         send("flaky", null);
         advance(Duration.ofSeconds(2));
         List<TestRecord<byte[], byte[]>> out = results.readRecordsToList();
@@ -265,7 +265,7 @@ class RetryTopologyTest {
 
     @Test
     void retryAfterFarInTheFutureWaitsNoLongerThanItsCap() {
-        TestHandler handler = TestHandler.always(new Outcome.RetryableFailure("HTTP 429", Duration.ofSeconds(99_999_999)));
+        TestHandler handler = TestHandler.always(new Outcome.RetryableFailure<>("HTTP 429", Duration.ofSeconds(99_999_999)));
         start(handler, "pipeline.retry.retry-after-cap", "30s");
         send("throttled", null);
         assertEquals(T0.plusSeconds(30), dueOf(delay1.readRecord()));

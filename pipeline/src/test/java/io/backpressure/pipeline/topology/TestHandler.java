@@ -12,9 +12,9 @@ import java.util.function.Function;
 /** A handler whose answer per request the test chooses; it records every call. */
 final class TestHandler implements RequestHandler {
     final List<String> calls = new CopyOnWriteArrayList<>();
-    private final Function<WorkRequest, CompletionStage<Outcome>> answer;
+    private final Function<WorkRequest, CompletionStage<Outcome<byte[]>>> answer;
 
-    TestHandler(Function<WorkRequest, CompletionStage<Outcome>> answer) {
+    TestHandler(Function<WorkRequest, CompletionStage<Outcome<byte[]>>> answer) {
         this.answer = answer;
     }
 
@@ -23,7 +23,7 @@ final class TestHandler implements RequestHandler {
     }
 
     @Override
-    public CompletionStage<Outcome> handle(WorkRequest request, int attempt) {
+    public CompletionStage<Outcome<byte[]>> handle(WorkRequest request, int attempt) {
         calls.add(request.getRequestId());
         return answer.apply(request);
     }
