@@ -42,9 +42,12 @@ public final class Envelope {
                         handler.close();
                     }
                 },
-                (topic, headers, request, output, nowMs) -> results.serialize(topic, headers,
-                        // The constructor, not the builder: every field is set, so the builder's per-field validation is wasted work.
-                        new WorkResult(request.requestId(), request.attempt(), Instant.ofEpochMilli(nowMs),
-                                nowMs - request.value().getCreatedAt().toEpochMilli(), ByteBuffer.wrap(output == null ? NO_OUTPUT : output))));
+                (topic, headers, request, output, nowMs) -> results.serialize(topic, headers, result(request, output, nowMs)));
+    }
+
+    private static WorkResult result(PipelineRecord<byte[], WorkRequest> request, byte[] output, long nowMs) {
+        // The constructor, not the builder: every field is set, so the builder's per-field validation is wasted work.
+        return new WorkResult(request.requestId(), request.attempt(), Instant.ofEpochMilli(nowMs),
+                nowMs - request.value().getCreatedAt().toEpochMilli(), ByteBuffer.wrap(output == null ? NO_OUTPUT : output));
     }
 }
