@@ -1,7 +1,8 @@
 """Confluent's own Python Avro serde (confluent_kafka.avro) as an independent peer for ConfluentWireCompatibilityIT.
 
 Records cross the process boundary as JSON lines in a neutral form: payload in base64, timestamps in epoch
-milliseconds, so the Java test states exactly what it expects. Commands:
+milliseconds, so the Java test states exactly what it expects. With --raw, records of any other schema (primitive
+fields only) cross as they are. Commands:
 
   produce  read records from stdin, send them with AvroProducer (registers the schema as Python writes it)
   consume  read --count records with AvroConsumer from partition 0 of --topic, print them
@@ -59,7 +60,7 @@ def produce(args):
                             default_value_schema=schema)
     records = stdin_records()
     for record in records:
-        producer.produce(topic=args.topic, value=to_avro(record),
+        producer.produce(topic=args.topic, value=record if args.raw else to_avro(record),
                          on_delivery=lambda err, msg: errors.append(str(err)) if err else None)
     remaining = producer.flush(args.timeout)
     if remaining:
@@ -89,7 +90,8 @@ def consume(args):
             if message.error():
                 print("consume failed: %s" % message.error(), file=sys.stderr)
                 return 2
-            print(json.dumps(from_avro(message.value())), flush=True)
+            value = message.value()
+            print(json.dumps(value if args.raw else from_avro(value)), flush=True)
             seen += 1
     finally:
         consumer.close()
@@ -118,6 +120,7 @@ def main():
     parser.add_argument("--schema-id", type=int)
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument("--raw", action="store_true", help="records of another schema than WorkRequest, as they are")
     args = parser.parse_args()
     try:
         return {"produce": produce, "consume": consume, "encode": encode}[args.command](args)

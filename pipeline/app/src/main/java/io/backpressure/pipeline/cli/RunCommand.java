@@ -2,7 +2,11 @@ package io.backpressure.pipeline.cli;
 
 import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.handler.Handlers;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +27,11 @@ final class RunCommand implements Callable<Integer> {
                     + "over time, e.g. 0s:100,60s:50,120s:100")
     String capacitySchedule;
 
+    @Option(names = "--handler-jar", paramLabel = "JAR",
+            description = "a jar with a plug-in handler (listed in META-INF/services/io.backpressure.pipeline.handler.HandlerProvider), "
+                    + "selected by pipeline.handler.type=<its name>; repeatable. Jars in handlers/ beside pipeline.jar are loaded too")
+    List<Path> handlerJars = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -34,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineConfig config = loader.load();
         PrintWriter out = spec.commandLine().getOut();
-        PipelineApp app = PipelineApp.start(config);
+        PipelineApp app = PipelineApp.start(config, Handlers.create(config, HandlerJars.loader(handlerJars, spec.commandLine())));
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean();
         app.onStateChange((now, before) -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.backpressure.examples.TestClock;
 import io.backpressure.examples.orders.FraudCheckApp.Order;
 import io.backpressure.examples.orders.FraudCheckApp.Verdict;
 import java.io.IOException;
@@ -12,11 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +44,7 @@ class FraudCheckAppTest {
     private HttpServer fraudService;
     private FraudCheckApp app;
     private TopologyTestDriver driver;
-    private Instant now = T0;
+    private final TestClock clock = new TestClock(T0);
 
     @BeforeEach
     void start() throws IOException {
@@ -66,22 +64,7 @@ class FraudCheckAppTest {
         // Plain exponential backoff from 100 ms keeps the test's clock steps few; the defaults are full jitter from 200 ms.
         Map<String, String> settings = Map.of("pipeline.retry.backoff", "exponential", "pipeline.retry.base", "100ms",
                 "pipeline.retry.max-attempts", "3", "pipeline.window.capacity", "10");
-        app = FraudCheckApp.build(url, HttpClient.newHttpClient(), settings, new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        });
+        app = FraudCheckApp.build(url, HttpClient.newHttpClient(), settings, clock);
         driver = new TopologyTestDriver(app.topology(), app.pipeline().streamsProperties(new Properties()), T0);
     }
 
@@ -112,7 +95,7 @@ class FraudCheckAppTest {
         while (answers.size() < 2 || drops.isEmpty()) {
             assertTrue(System.nanoTime() < giveUp, "within 20 s: " + answers + " " + drops + " calls " + callsByOrder);
             // The pipeline forwards finished calls and releases due retries on wall-clock ticks.
-            now = now.plusMillis(10);
+            clock.advance(Duration.ofMillis(10));
             driver.advanceWallClockTime(Duration.ofMillis(10));
             answers.addAll(verdicts.readRecordsToList());
             drops.addAll(dropped.readRecordsToList());

@@ -106,9 +106,10 @@ public final class ConfigLoader {
 
     private void put(String name, String value, String source) {
         String key = name.strip();
-        if (!key.startsWith("kafka.") && !isRegistrySetting(key) && Setting.named(key) == null) {
+        if (!key.startsWith("kafka.") && !isRegistrySetting(key) && Setting.named(key) == null && !HandlerSettings.isOwnSetting(key)) {
             throw new IllegalArgumentException("unknown setting " + key + " (from " + source + "); pipeline settings are listed by "
-                    + "'pipeline config', Kafka properties go as kafka.<name>, the registry client's as schema.registry.<name>");
+                    + "'pipeline config', Kafka properties go as kafka.<name>, the registry client's as schema.registry.<name>, "
+                    + "a plug-in handler's own as pipeline.handler.<handler name>.<name>");
         }
         values.put(key, value.strip());
         sources.put(key, source);
@@ -176,7 +177,8 @@ public final class ConfigLoader {
                         CapacitySchedule.parse("pipeline.handler.simulated.capacity-schedule",
                                 get("pipeline.handler.simulated.capacity-schedule"))),
                 get("pipeline.handler.http.url"),
-                integer("pipeline.handler.http.max-response-bytes"));
+                integer("pipeline.handler.http.max-response-bytes"),
+                handlersOwnSettings());
         RetrySettings retry = new RetrySettings(
                 integer("pipeline.retry.max-attempts"),
                 get("pipeline.retry.backoff"),
@@ -210,6 +212,21 @@ public final class ConfigLoader {
                 CommitSettings.Mode.parse("pipeline.commit.mode", get("pipeline.commit.mode")),
                 duration("pipeline.commit.handover-wait"));
         return new PipelineConfig(kafka, topics, decode, window, handler, retry, commit, health, observability, lifecycle);
+    }
+
+    /** Plug-in handlers' own settings; a warning when none of them is for the handler in use, which is likely a mistake. */
+    private Map<String, String> handlersOwnSettings() {
+        Map<String, String> own = new HashMap<>();
+        resolved.forEach((name, value) -> {
+            if (HandlerSettings.isOwnSetting(name)) {
+                own.put(name, value);
+            }
+        });
+        String prefix = "pipeline.handler." + get("pipeline.handler.type") + ".";
+        own.keySet().stream().filter(name -> !name.startsWith(prefix)).sorted().forEach(name -> LOG.warn(
+                "{} (from {}) is for another handler than pipeline.handler.type={}; it is ignored", name, sources.get(name),
+                get("pipeline.handler.type")));
+        return own;
     }
 
     private void refuseSettingsNamedTwice() {

@@ -46,7 +46,7 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.window.forward-interval", "10ms",
                     "how often finished calls are forwarded when no record arrives (on a grid shared by the tasks; five times less often while records arrive and are answered at once)"),
             new Setting("pipeline.handler.timeout", "5s", "per-attempt handler timeout; a timed-out call is a retryable failure"),
-            new Setting("pipeline.handler.type", "simulated", "simulated, http, or the class name of your RequestHandler"),
+            new Setting("pipeline.handler.type", "simulated", "simulated, http, a plug-in handler's name (run --handler-jar), or a RequestHandler class name"),
             new Setting("pipeline.handler.http.url", "", "URL the http handler posts payloads to"),
             new Setting("pipeline.handler.http.max-response-bytes", "1048576",
                     "larger response bodies fail the call (non-retryable) instead of being read whole"),

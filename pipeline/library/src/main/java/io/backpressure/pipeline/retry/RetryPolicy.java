@@ -2,16 +2,18 @@ package io.backpressure.pipeline.retry;
 
 import io.backpressure.pipeline.backoff.Backoff;
 import io.backpressure.pipeline.config.RetrySettings;
+import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.outcome.DropReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
 
 /**
- * Decides, in one place, whether a retryable failure gets another attempt. The checks run cheapest and most final
- * first: the attempt limit, then the deadline (a retry due after it would be wasted work), then the budget, which is
- * charged only for a retry that will really be scheduled. The server's {@code Retry-After} is a floor on the delay,
- * itself capped, so no answer can park a request past its deadline or overflow a due time.
+ * Decides, in one place, the fate of every request: whether it may be called ({@link #beforeCall}) and what becomes of
+ * a call's outcome ({@link #afterCall}): delivered, retried with a due time, or dropped with a reason. For a retryable
+ * failure the checks run cheapest and most final first: the attempt limit, then the deadline (a retry due after it
+ * would be wasted work), then the budget. The server's {@code Retry-After} is a floor on the delay, itself capped, so
+ * no answer can park a request past its deadline or overflow a due time.
  *
  * <p>It also judges the retry state a delay-topic record carries ({@link #invalidRetryState}): anyone allowed to
  * produce there could forge it, to skip attempts or to hold a timer entry for ever.
@@ -44,28 +46,61 @@ public final class RetryPolicy {
     }
 
     /**
-     * @param attempt       the attempt that just failed (1 for the first call)
-     * @param previousDelay the delay before that attempt; zero for the first call
-     * @param retryAfter    the downstream's minimum wait; zero for none
+     * Whether a request may be called now, at attempt {@code state.attempt()}: a drop when its deadline has passed (the
+     * call would be wasted work), else null.
+     *
+     * @param deadline the request's deadline; null for none
      */
-    public RetryDecision decide(int attempt, Duration previousDelay, Duration retryAfter, Instant deadline, Instant now,
-                                RandomGenerator random) {
-        if (attempt >= maxAttempts) {
-            return new RetryDecision.Drop(DropReason.RETRIES_EXHAUSTED, attempt + " of " + maxAttempts + " attempts failed");
+    public Fate.Drop beforeCall(RetryState state, Instant deadline, Instant now) {
+        if (deadline != null && !now.isBefore(deadline)) {
+            return new Fate.Drop(DropReason.DEADLINE_EXCEEDED, "deadline " + deadline + " passed before attempt " + state.attempt());
         }
-        Duration delay = backoff.delay(attempt, previousDelay, random);
+        return null;
+    }
+
+    /**
+     * The fate of a finished call, from where the request stands, the call's outcome and the time: the one place every
+     * outcome is decided, for the processor and the simulations alike. Pure apart from the retry budget, which a
+     * success refills and a scheduled retry charges.
+     *
+     * @param state    the state of the attempt that finished
+     * @param deadline the request's deadline; null for none
+     */
+    public Fate afterCall(RetryState state, Instant deadline, Outcome<?> outcome, Instant now, RandomGenerator random) {
+        if (outcome instanceof Outcome.Success<?>) {
+            budget.onSuccess();
+            return Fate.DELIVER;
+        }
+        if (outcome instanceof Outcome.NonRetryableFailure<?> failure) {
+            return new Fate.Drop(DropReason.NON_RETRYABLE, failure.error());
+        }
+        Outcome.RetryableFailure<?> failure = (Outcome.RetryableFailure<?>) outcome;
+        return retryOrDrop(state, failure.retryAfter(), deadline, now, random, failure.error());
+    }
+
+    /**
+     * A retryable failure: another attempt if the attempt limit, the deadline and the budget allow it, checked cheapest
+     * and most final first; the budget is charged only for a retry that will really be scheduled.
+     */
+    private Fate retryOrDrop(RetryState state, Duration retryAfter, Instant deadline, Instant now, RandomGenerator random,
+                             String error) {
+        int attempt = state.attempt();
+        if (attempt >= maxAttempts) {
+            return new Fate.Drop(DropReason.RETRIES_EXHAUSTED, error);
+        }
+        Duration delay = backoff.delay(attempt, Duration.ofMillis(state.delayMs()), random);
         Duration floor = retryAfter.compareTo(retryAfterCap) > 0 ? retryAfterCap : retryAfter;
         if (floor.compareTo(delay) > 0) {
             delay = floor;
         }
         Instant due = now.plus(delay);
         if (deadline != null && due.isAfter(deadline)) {
-            return new RetryDecision.Drop(DropReason.DEADLINE_EXCEEDED, "retry due " + due + " would be after the deadline " + deadline);
+            return new Fate.Drop(DropReason.DEADLINE_EXCEEDED, error);
         }
         if (!budget.tryAcquireRetry()) {
-            return new RetryDecision.Drop(DropReason.RETRY_BUDGET_EXHAUSTED, "retry budget empty");
+            return new Fate.Drop(DropReason.RETRY_BUDGET_EXHAUSTED, error);
         }
-        return new RetryDecision.Retry(attempt + 1, due, delay);
+        return new Fate.Retry(state.next(due.toEpochMilli(), delay.toMillis()), due, delay);
     }
 
     /**

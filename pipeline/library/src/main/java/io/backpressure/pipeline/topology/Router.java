@@ -4,10 +4,9 @@ import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
-import io.backpressure.pipeline.retry.RetryDecision;
+import io.backpressure.pipeline.retry.Fate;
 import io.backpressure.pipeline.retry.RetryPolicy;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -15,9 +14,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
- * Decides where a finished call goes: a success becomes a result on the results topic, written by the binding; a retryable failure
- * that the {@link RetryPolicy} allows goes, with its original bytes, to the delay topic of its attempt; anything else
- * goes to the dropped topic with the original bytes and the reason in headers. A result larger than the producer
+ * Routes a finished call where the {@link RetryPolicy} decided it goes ({@link Fate}): a success becomes a result on the
+ * results topic, written by the binding; a retry goes, with its original bytes and its next retry state, to the delay
+ * topic of its attempt; a drop goes to the dropped topic with the original bytes and the reason in headers. A result larger than the producer
  * may send is dropped as {@link DropReason#RESULT_TOO_LARGE} here, rather than failing the stream thread over and over
  * on the same record.
  */
@@ -47,23 +46,14 @@ final class Router {
     }
 
     Routed route(Call call, RandomGenerator random) {
-        Outcome<?> outcome = call.outcome();
-        if (outcome instanceof Outcome.Success<?> success) {
-            policy.budget().onSuccess();
-            return result(call, success);
+        Fate fate = policy.afterCall(call.retry(), call.deadline(), call.outcome(), clock.instant(), random);
+        if (fate instanceof Fate.Retry retry) {
+            return retry(call, retry, ((Outcome.RetryableFailure<?>) call.outcome()).error());
         }
-        if (outcome instanceof Outcome.NonRetryableFailure<?> failure) {
-            return drop(call.source(), call.origin(), DropReason.NON_RETRYABLE, failure.error(), call.attempt(),
-                    call.request().requestId());
+        if (fate instanceof Fate.Drop drop) {
+            return drop(call.source(), call.origin(), drop.reason(), drop.error(), call.attempt(), call.request().requestId());
         }
-        Outcome.RetryableFailure failure = (Outcome.RetryableFailure<?>) outcome;
-        RetryDecision decision = policy.decide(call.attempt(), Duration.ofMillis(call.retry().delayMs()), failure.retryAfter(),
-                call.deadline(), clock.instant(), random);
-        if (decision instanceof RetryDecision.Retry retry) {
-            return retry(call, retry, failure.error());
-        }
-        RetryDecision.Drop dropped = (RetryDecision.Drop) decision;
-        return drop(call.source(), call.origin(), dropped.reason(), failure.error(), call.attempt(), call.request().requestId());
+        return result(call, ((Outcome.Success<?>) call.outcome()).value());
     }
 
     Routed drop(Record<byte[], byte[]> source, ProcessorRecordContext origin, DropReason reason, String error, int attempts,
@@ -81,13 +71,13 @@ final class Router {
         return new Routed(DROPPED, new Record<>(source.key(), source.value(), source.timestamp(), headers), origin, reason);
     }
 
-    private Routed retry(Call call, RetryDecision.Retry retry, String error) {
+    private Routed retry(Call call, Fate.Retry retry, String error) {
         Headers headers = new RecordHeaders(call.source().headers().toArray());
-        call.retry().next(retry.due().toEpochMilli(), retry.delay().toMillis()).writeTo(headers);
+        retry.next().writeTo(headers);
         PipelineHeaders.put(headers, PipelineHeaders.LAST_ERROR, error);
         PipelineHeaders.put(headers, PipelineHeaders.REQUEST_ID, call.request().requestId());
         keepOriginalCoordinates(headers, call.origin());
-        stats.retryScheduled(retry.nextAttempt());
+        stats.retryScheduled(retry.next().attempt());
         Record<byte[], byte[]> record = new Record<>(call.source().key(), call.source().value(), call.source().timestamp(), headers);
         return new Routed(delaySink(call.attempt()), record, call.origin(), null);
     }
@@ -107,9 +97,9 @@ final class Router {
         }
     }
 
-    private Routed result(Call call, Outcome.Success<?> success) {
+    private Routed result(Call call, Object resultValue) {
         Headers headers = new RecordHeaders();
-        byte[] value = binding.writeResult(resultsTopic, headers, call.request(), success.value(), clock.millis());
+        byte[] value = binding.writeResult(resultsTopic, headers, call.request(), resultValue, clock.millis());
         int size = (value == null ? 0 : value.length) + (call.source().key() == null ? 0 : call.source().key().length);
         if (size > maxResultBytes) {
             return drop(call.source(), call.origin(), DropReason.RESULT_TOO_LARGE, "result of " + size

@@ -4,6 +4,7 @@ import io.backpressure.pipeline.config.CommitSettings;
 import io.backpressure.pipeline.config.ProcessingGuarantee;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
+import io.backpressure.pipeline.retry.Fate;
 import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.topology.internal.DrainHookStore;
 import io.backpressure.pipeline.topology.internal.ForwardTimer;
@@ -190,9 +191,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     timerKey, slot);
             return;
         }
-        if (request.deadline() != null && !clock.instant().isBefore(request.deadline())) {
-            emitOutcome(parts.router().drop(record, origin, DropReason.DEADLINE_EXCEEDED, "deadline " + request.deadline()
-                    + " passed before attempt " + state.attempt(), state.attempt() - 1, request.requestId()), timerKey, slot);
+        Fate.Drop late = parts.retryPolicy().beforeCall(state, request.deadline(), clock.instant());
+        if (late != null) {
+            emitOutcome(parts.router().drop(record, origin, late.reason(), late.error(), state.attempt() - 1, request.requestId()),
+                    timerKey, slot);
             return;
         }
         held++;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.backpressure.pipeline.backoff.Backoff;
+import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.outcome.DropReason;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,22 +20,59 @@ class RetryPolicyTest {
     private static final Duration CAP = Duration.ofSeconds(20);
     private final SplittableRandom random = new SplittableRandom(1);
 
+    /** The fate of a retryable failure of {@code attempt} (its previous delay 0), as the processor asks for it. */
+    private Fate failed(RetryPolicy policy, int attempt, Duration retryAfter, Instant deadline) {
+        return policy.afterCall(new RetryState(attempt, NOW.toEpochMilli(), 0, NOW.toEpochMilli()), deadline,
+                new Outcome.RetryableFailure<>("HTTP 503", retryAfter), NOW, random);
+    }
+
+    @Test
+    void aSuccessIsDeliveredAndRefillsTheBudgetAndANonRetryableFailureIsDroppedWithItsError() {
+        RetryBudget budget = RetryBudget.of(10, 5, 1);
+        RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, budget, CAP, CAP);
+        assertInstanceOf(Fate.Retry.class, failed(policy, 1, Duration.ZERO, null));
+        assertEquals(5, budget.tokens());
+        RetryState first = RetryState.first(NOW.toEpochMilli());
+        assertEquals(Fate.DELIVER, policy.afterCall(first, null, Outcome.success("done"), NOW, random));
+        assertEquals(6, budget.tokens());
+        assertEquals(new Fate.Drop(DropReason.NON_RETRYABLE, "HTTP 400"),
+                policy.afterCall(first, null, Outcome.nonRetryable("HTTP 400"), NOW, random));
+    }
+
+    @Test
+    void aRetryCarriesTheNextStateAndTheLastErrorOfAnExhaustedRequestIsKept() {
+        RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, RetryBudget.of(0, 5, 1), CAP, CAP);
+        Fate.Retry retry = (Fate.Retry) failed(policy, 1, Duration.ZERO, null);
+        assertEquals(new RetryState(2, NOW.toEpochMilli(), 1000, NOW.plusSeconds(1).toEpochMilli()), retry.next());
+        assertEquals(new Fate.Drop(DropReason.RETRIES_EXHAUSTED, "HTTP 503"), failed(policy, 3, Duration.ZERO, null));
+    }
+
+    @Test
+    void aRequestPastItsDeadlineIsNotCalled() {
+        RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, RetryBudget.of(0, 5, 1), CAP, CAP);
+        RetryState second = new RetryState(2, NOW.toEpochMilli(), 1000, NOW.toEpochMilli());
+        assertNull(policy.beforeCall(second, NOW.plusMillis(1), NOW));
+        assertNull(policy.beforeCall(second, null, NOW));
+        assertEquals(new Fate.Drop(DropReason.DEADLINE_EXCEEDED, "deadline " + NOW + " passed before attempt 2"),
+                policy.beforeCall(second, NOW, NOW));
+    }
+
     @Test
     void retriesUntilMaxAttemptsThenDropsAsExhausted() {
         RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, RetryBudget.of(0, 5, 1), CAP, CAP);
-        RetryDecision.Retry first = assertInstanceOf(RetryDecision.Retry.class,
-                policy.decide(1, Duration.ZERO, Duration.ZERO, null, NOW, random));
-        assertEquals(2, first.nextAttempt());
+        Fate.Retry first = assertInstanceOf(Fate.Retry.class,
+                failed(policy, 1, Duration.ZERO, null));
+        assertEquals(2, first.next().attempt());
         assertEquals(NOW.plusSeconds(1), first.due());
-        assertInstanceOf(RetryDecision.Retry.class, policy.decide(2, Duration.ZERO, Duration.ZERO, null, NOW, random));
-        RetryDecision.Drop drop = assertInstanceOf(RetryDecision.Drop.class, policy.decide(3, Duration.ZERO, Duration.ZERO, null, NOW, random));
+        assertInstanceOf(Fate.Retry.class, failed(policy, 2, Duration.ZERO, null));
+        Fate.Drop drop = assertInstanceOf(Fate.Drop.class, failed(policy, 3, Duration.ZERO, null));
         assertEquals(DropReason.RETRIES_EXHAUSTED, drop.reason());
     }
 
     @Test
     void retryAfterIsAFloorOnTheDelay() {
         RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, RetryBudget.of(0, 5, 1), CAP, CAP);
-        RetryDecision.Retry retry = (RetryDecision.Retry) policy.decide(1, Duration.ZERO, Duration.ofSeconds(7), null, NOW, random);
+        Fate.Retry retry = (Fate.Retry) failed(policy, 1, Duration.ofSeconds(7), null);
         assertEquals(Duration.ofSeconds(7), retry.delay());
         assertEquals(NOW.plusSeconds(7), retry.due());
     }
@@ -43,7 +81,7 @@ class RetryPolicyTest {
     void retryDueAfterTheDeadlineIsNotScheduledAndCostsNoBudget() {
         RetryBudget budget = RetryBudget.of(10, 5, 1);
         RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, budget, CAP, CAP);
-        RetryDecision.Drop drop = (RetryDecision.Drop) policy.decide(1, Duration.ZERO, Duration.ZERO, NOW.plusMillis(999), NOW, random);
+        Fate.Drop drop = (Fate.Drop) failed(policy, 1, Duration.ZERO, NOW.plusMillis(999));
         assertEquals(DropReason.DEADLINE_EXCEEDED, drop.reason());
         assertEquals(10, budget.tokens());
     }
@@ -52,15 +90,15 @@ class RetryPolicyTest {
     void emptyBudgetRefusesRetriesAndSuccessesRefillIt() {
         RetryBudget budget = RetryBudget.of(10, 5, 1);
         RetryPolicy policy = new RetryPolicy(5, ONE_SECOND, Duration.ZERO, budget, CAP, CAP);
-        assertInstanceOf(RetryDecision.Retry.class, policy.decide(1, Duration.ZERO, Duration.ZERO, null, NOW, random));
-        assertInstanceOf(RetryDecision.Retry.class, policy.decide(1, Duration.ZERO, Duration.ZERO, null, NOW, random));
-        RetryDecision.Drop drop = (RetryDecision.Drop) policy.decide(1, Duration.ZERO, Duration.ZERO, null, NOW, random);
+        assertInstanceOf(Fate.Retry.class, failed(policy, 1, Duration.ZERO, null));
+        assertInstanceOf(Fate.Retry.class, failed(policy, 1, Duration.ZERO, null));
+        Fate.Drop drop = (Fate.Drop) failed(policy, 1, Duration.ZERO, null);
         assertEquals(DropReason.RETRY_BUDGET_EXHAUSTED, drop.reason());
         for (int i = 0; i < 5; i++) {
             budget.onSuccess();
         }
         assertEquals(5, budget.tokens());
-        assertInstanceOf(RetryDecision.Retry.class, policy.decide(1, Duration.ZERO, Duration.ZERO, null, NOW, random));
+        assertInstanceOf(Fate.Retry.class, failed(policy, 1, Duration.ZERO, null));
     }
 
     @Test
@@ -87,8 +125,7 @@ class RetryPolicyTest {
     @Test
     void retryAfterAboveItsCapWaitsOnlyTheCap() {
         RetryPolicy policy = new RetryPolicy(3, ONE_SECOND, Duration.ZERO, RetryBudget.of(0, 5, 1), Duration.ofSeconds(30), CAP);
-        RetryDecision.Retry retry = (RetryDecision.Retry) policy.decide(1, Duration.ZERO, Duration.ofSeconds(99_999_999), null, NOW,
-                random);
+        Fate.Retry retry = (Fate.Retry) failed(policy, 1, Duration.ofSeconds(99_999_999), null);
         assertEquals(Duration.ofSeconds(30), retry.delay());
         assertEquals(NOW.plusSeconds(30), retry.due());
     }

@@ -1,8 +1,9 @@
 package io.backpressure.pipeline.simulate.internal;
 
-import io.backpressure.pipeline.outcome.DropReason;
-import io.backpressure.pipeline.retry.RetryDecision;
+import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.retry.Fate;
 import io.backpressure.pipeline.retry.RetryPolicy;
+import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.window.Window;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,14 +13,17 @@ import java.util.random.RandomGenerator;
 /**
  * A client population calling the downstream, driven by the pipeline's own classes. Admission: with a {@link Window},
  * a request that finds no free slot waits in a FIFO backlog (the Kafka lag: it costs the downstream nothing); without
- * one, every request is sent at once. Routing: a call that has not answered within the attempt timeout has failed;
- * the slot is freed at once (as the real window does), and {@link RetryPolicy#decide} says retry or drop. A request
- * whose deadline has passed while waiting is dropped before it costs a call, as {@code WorkProcessor} does.
+ * one, every request is sent at once. Every fate is the pipeline's own decision: a request whose deadline has passed
+ * while waiting is dropped before it costs a call ({@link RetryPolicy#beforeCall}), and a call that has not answered
+ * within the attempt timeout has failed, its slot freed at once (as the real window does), and
+ * {@link RetryPolicy#afterCall} says retry or drop.
  *
  * <p>The naive client is this class with no window, no deadline, no budget and {@code Backoff.none()}: the
  * difference between the two clients is configuration, not code.
  */
 public final class SimulatedClient {
+    private static final Outcome<Void> ANSWERED = Outcome.success(null);
+    private static final Outcome<Void> TIMED_OUT = Outcome.retryable("TimeoutException: no answer within the attempt timeout");
     private final EventLoop loop;
     private final Downstream downstream;
     private final Window window;
@@ -46,7 +50,7 @@ public final class SimulatedClient {
     private record Request(long arrivedAt, Instant deadline) {
     }
 
-    private record Attempt(Request request, int number, Duration previousDelay) {
+    private record Attempt(Request request, RetryState state) {
     }
 
     /** The one outstanding call of an attempt; whichever of answer and timeout comes first decides it. */
@@ -64,7 +68,7 @@ public final class SimulatedClient {
     public void arrive() {
         recorder.arrival(loop.nanos());
         Instant deadline = policy.deadlineOf(null, loop.instant());
-        backlog.add(new Attempt(new Request(loop.nanos(), deadline), 1, Duration.ZERO));
+        backlog.add(new Attempt(new Request(loop.nanos(), deadline), RetryState.first(loop.instant().toEpochMilli())));
         admit();
     }
 
@@ -80,10 +84,10 @@ public final class SimulatedClient {
             if (next == null) {
                 return;
             }
-            Instant deadline = next.request().deadline();
-            if (deadline != null && !loop.instant().isBefore(deadline)) {
+            Fate.Drop late = policy.beforeCall(next.state(), next.request().deadline(), loop.instant());
+            if (late != null) {
                 source.poll();
-                recorder.drop(DropReason.DEADLINE_EXCEEDED, loop.nanos());
+                recorder.drop(late.reason(), loop.nanos());
                 continue;
             }
             if (window != null && !window.tryAcquire()) {
@@ -108,7 +112,7 @@ public final class SimulatedClient {
         }
         call.answered = true;
         freeSlot();
-        policy.budget().onSuccess();
+        policy.afterCall(call.attempt.state(), call.attempt.request().deadline(), ANSWERED, loop.instant(), random);
         recorder.success(call.attempt.request().arrivedAt(), loop.nanos());
         admit();
     }
@@ -121,16 +125,15 @@ public final class SimulatedClient {
         freeSlot();
         recorder.timeout(loop.nanos());
         Attempt failed = call.attempt;
-        RetryDecision decision = policy.decide(failed.number(), failed.previousDelay(), Duration.ZERO,
-                failed.request().deadline(), loop.instant(), random);
-        if (decision instanceof RetryDecision.Retry retry) {
-            Attempt next = new Attempt(failed.request(), retry.nextAttempt(), retry.delay());
+        Fate fate = policy.afterCall(failed.state(), failed.request().deadline(), TIMED_OUT, loop.instant(), random);
+        if (fate instanceof Fate.Retry retry) {
+            Attempt next = new Attempt(failed.request(), retry.next());
             loop.at(EventLoop.nanosOf(retry.due()), () -> {
                 released.add(next);
                 admit();
             });
         } else {
-            recorder.drop(((RetryDecision.Drop) decision).reason(), loop.nanos());
+            recorder.drop(((Fate.Drop) fate).reason(), loop.nanos());
         }
         admit();
     }
