@@ -3,24 +3,42 @@ package io.backpressure.pipeline.cli;
 import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.outcome.DropReason;
+import io.backpressure.pipeline.replay.DropSurvey;
 import io.backpressure.pipeline.replay.DroppedReplayer;
+import io.backpressure.pipeline.replay.Pacer;
 import io.backpressure.pipeline.replay.ReplayFilter;
+import java.io.Console;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+/**
+ * Re-publishes drops, paced so that the corrective action cannot become the next outage: every replayed request
+ * joins the same input as fresh traffic, so a replay as fast as possible would put fresh requests behind the whole
+ * backlog, past their deadlines.
+ */
 @Command(name = "replay", description = "Re-publish dropped requests to the input topic with attempts reset, after an outage is "
-        + "fixed. Safe to interrupt and run again: no record is replayed twice.")
+        + "fixed, at a pace fresh traffic can live with. Safe to interrupt and run again: no record is replayed twice.")
 final class ReplayCommand implements Callable<Integer> {
+    /** The default pace: a replay adds little to a downstream sized for the pipeline, and 10,000 drops take under a minute. */
+    static final double DEFAULT_RATE = 200;
+    /** Above this many requests a replay asks first (or needs --yes). */
+    static final long CONFIRM_ABOVE = 10_000;
+    private static final int TOP_ERRORS = 3;
+
     @Mixin
     ConfigOptions options;
 
@@ -34,31 +52,117 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--until", description = "only drops before this time: an ISO instant or an age")
     String until;
 
+    @Option(names = "--dry-run", description = "print, per reason, how many drops would be replayed, the oldest and newest, and the "
+            + "most frequent errors; write nothing")
+    boolean dryRun;
+
+    @Option(names = "--rate", paramLabel = "N|max", defaultValue = "200",
+            description = "requests per second to replay (default ${DEFAULT-VALUE}); 'max' for as fast as possible. Keep it below the "
+                    + "downstream's spare capacity: replayed requests share the input with fresh ones")
+    String rate;
+
+    @Option(names = "--yes", description = "replay more than 10,000 requests without asking")
+    boolean yes;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PipelineConfig config = options.load();
         PrintWriter out = spec.commandLine().getOut();
-        Set<DropReason> chosen = EnumSet.noneOf(DropReason.class);
-        for (String r : reasons) {
-            try {
-                chosen.add(DropReason.valueOf(r.strip().toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--reason must be one of " + List.of(DropReason.values()) + ", was " + r);
+        ReplayFilter filter = new ReplayFilter(chosenReasons(), instant("--since", since), instant("--until", until));
+        Pacer pacer = Pacer.of(parseRate());
+        Map<DropReason, DropSurvey.ReasonSummary> survey = DropSurvey.survey(config.kafka().clients(), config.kafka().applicationId(),
+                config.topics().dropped(), filter, TOP_ERRORS);
+        long total = survey.values().stream().mapToLong(DropSurvey.ReasonSummary::count).sum();
+        if (dryRun) {
+            printSurvey(out, survey, config.topics().dropped());
+            out.printf("dry run: %,d request(s) would be replayed to %s; nothing was written%n", total, config.topics().input());
+            out.flush();
+            return 0;
+        }
+        if (total == 0) {
+            out.printf("nothing to replay from %s for %s%n", config.topics().dropped(), filter.reasons());
+            out.flush();
+            return 0;
+        }
+        if (total > CONFIRM_ABOVE && !yes) {
+            Integer refused = askFirst(out, total, pacer, config.topics().input());
+            if (refused != null) {
+                return refused;
             }
         }
-        ReplayFilter filter = new ReplayFilter(chosen, instant("--since", since), instant("--until", until));
-        DroppedReplayer replayer = new DroppedReplayer(config.kafka().clients(), config.kafka().applicationId(),
-                config.topics().dropped(), config.topics().input());
-        long replayed = replayer.replay(filter, p -> {
-            out.printf("  %s: scanned %,d, replayed %,d%n", p.reason(), p.scanned(), p.replayed());
-            out.flush();
-        });
+        ReplayProgress progress = new ReplayProgress(out, System.console() != null, total);
+        long replayed = new DroppedReplayer(config.kafka().clients(), config.kafka().applicationId(), config.topics().dropped(),
+                config.topics().input()).replay(filter, pacer, p -> progress.update(p.replayedInAll()));
+        progress.done(replayed);
         out.printf("replayed %,d dropped request(s) from %s to %s%n", replayed, config.topics().dropped(), config.topics().input());
         out.flush();
         return 0;
+    }
+
+    private Set<DropReason> chosenReasons() {
+        Set<DropReason> chosen = EnumSet.noneOf(DropReason.class);
+        for (String r : reasons) {
+            try {
+                chosen.add(DropReason.valueOf(r.strip().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--reason must be one of " + List.of(DropReason.values()) + ", was " + r);
+            }
+        }
+        return chosen;
+    }
+
+    private double parseRate() {
+        if (rate.equalsIgnoreCase("max")) {
+            return 0;
+        }
+        try {
+            double perSecond = Double.parseDouble(rate);
+            if (perSecond > 0 && !Double.isInfinite(perSecond)) {
+                return perSecond;
+            }
+        } catch (NumberFormatException notANumber) {
+            // falls through to the error below
+        }
+        throw new ParameterException(spec.commandLine(), "--rate must be a positive number of requests per second, or max; was " + rate);
+    }
+
+    /**
+     * Asks on the terminal: null to go ahead, or the exit code to stop with (1 when the answer is no, 2 when there is no
+     * terminal to ask on and --yes was not given).
+     */
+    private static Integer askFirst(PrintWriter out, long total, Pacer pacer, String input) {
+        String pace = pacer.perSecond() == 0 ? "as fast as possible"
+                : String.format("at %,.0f/s, about %s", pacer.perSecond(), Durations.format(Duration.ofSeconds((long) Math.ceil(total
+                / pacer.perSecond()))));
+        String question = String.format("replay %,d request(s) to %s %s?", total, input, pace);
+        Console console = System.console();
+        if (console == null) {
+            out.println(question + " Not on a terminal, so not asking: run again with --yes (see --dry-run for what they are).");
+            out.flush();
+            return 2;
+        }
+        String answer = console.readLine("%s [y/N] ", question);
+        if (answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y")) {
+            return null;
+        }
+        out.println("nothing replayed");
+        out.flush();
+        return 1;
+    }
+
+    private static void printSurvey(PrintWriter out, Map<DropReason, DropSurvey.ReasonSummary> survey, String dropped) {
+        out.printf("drops in %s not replayed yet:%n", dropped);
+        for (DropSurvey.ReasonSummary s : survey.values()) {
+            if (s.count() == 0) {
+                out.printf("  %-24s %,10d%n", s.reason(), 0);
+                continue;
+            }
+            out.printf("  %-24s %,10d   oldest %s   newest %s%n", s.reason(), s.count(), s.oldest(), s.newest());
+            s.topErrors().forEach(e -> out.printf("      %,10d  %s%n", e.getValue(), e.getKey()));
+        }
     }
 
     private static Instant instant(String option, String value) {

@@ -43,27 +43,40 @@ public final class DroppedReplayer {
         this.inputTopic = inputTopic;
     }
 
-    /** Progress of a replay: records of the dropped topic read, and records written back to the input topic. */
-    public record Progress(DropReason reason, long scanned, long replayed) {
+    /**
+     * Progress of a replay: records of the dropped topic read and records written back to the input topic for the
+     * reason under way, and records written back for every reason so far.
+     */
+    public record Progress(DropReason reason, long scanned, long replayed, long replayedInAll) {
     }
 
-    /** Replays every reason of the filter in turn; returns the total replayed. */
-    public long replay(ReplayFilter filter, Consumer<Progress> progress) {
+    /** The consumer group and transactional id of the replay of {@code reason}. */
+    static String groupOf(String applicationId, DropReason reason) {
+        return applicationId + "-replay-" + reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Replays every reason of the filter in turn, each record when {@code pacer} lets it go; returns the total replayed.
+     * Progress is reported about once a second and at the end of each reason.
+     */
+    public long replay(ReplayFilter filter, Pacer pacer, Consumer<Progress> progress) throws InterruptedException {
         long total = 0;
         for (DropReason reason : filter.reasons().stream().sorted().toList()) {
-            total += replayReason(reason, filter, progress);
+            total += replayReason(reason, filter, pacer, total, progress);
         }
         return total;
     }
 
-    private long replayReason(DropReason reason, ReplayFilter filter, Consumer<Progress> progress) {
-        String name = applicationId + "-replay-" + reason.name().toLowerCase(java.util.Locale.ROOT);
+    private long replayReason(DropReason reason, ReplayFilter filter, Pacer pacer, long replayedBefore, Consumer<Progress> progress)
+            throws InterruptedException {
+        String name = groupOf(applicationId, reason);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(clients.consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, name,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                // A paced batch takes about a second, so no transaction comes near its timeout.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, pacer.perBatch())), new ByteArrayDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(clients.producer(Map.of(
                      ProducerConfig.TRANSACTIONAL_ID_CONFIG, name,
                      ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)), new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -86,6 +99,7 @@ public final class DroppedReplayer {
                 for (ConsumerRecord<byte[], byte[]> record : batch) {
                     scanned++;
                     if (matches(record, reason, filter)) {
+                        pacer.awaitTurn();
                         producer.send(new ProducerRecord<>(inputTopic, null, record.timestamp(), record.key(), record.value(),
                                 PipelineHeaders.withoutOwn(record.headers())));
                         replayed++;
@@ -99,10 +113,10 @@ public final class DroppedReplayer {
                 producer.commitTransaction();
                 if (System.nanoTime() - lastReport > 1_000_000_000L) {
                     lastReport = System.nanoTime();
-                    progress.accept(new Progress(reason, scanned, replayed));
+                    progress.accept(new Progress(reason, scanned, replayed, replayedBefore + replayed));
                 }
             }
-            progress.accept(new Progress(reason, scanned, replayed));
+            progress.accept(new Progress(reason, scanned, replayed, replayedBefore + replayed));
             return replayed;
         }
     }
@@ -115,6 +129,4 @@ public final class DroppedReplayer {
         return reason.name().equals(PipelineHeaders.get(record.headers(), PipelineHeaders.DROP_REASON))
                 && filter.inRange(PipelineHeaders.getLong(record.headers(), PipelineHeaders.DROPPED_AT, record.timestamp()));
     }
-
-
 }

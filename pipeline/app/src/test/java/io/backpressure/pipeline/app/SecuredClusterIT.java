@@ -16,6 +16,7 @@ import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
 import io.backpressure.pipeline.replay.DroppedReplayer;
+import io.backpressure.pipeline.replay.Pacer;
 import io.backpressure.pipeline.replay.ReplayFilter;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.ItConfig;
@@ -81,7 +82,7 @@ class SecuredClusterIT {
             }
             DroppedReplayer replayer = new DroppedReplayer(failing.kafka().clients(), failing.kafka().applicationId(),
                     failing.topics().dropped(), failing.topics().input());
-            assertEquals(count, replayer.replay(new ReplayFilter(Set.of(DropReason.RETRIES_EXHAUSTED), null, null), p -> { }));
+            assertEquals(count, replayer.replay(new ReplayFilter(Set.of(DropReason.RETRIES_EXHAUSTED), null, null), Pacer.UNPACED, p -> { }));
             try (PipelineApp app = PipelineApp.start(loader.set("pipeline.handler.simulated.failure-rate", "0.0").load())) {
                 Await.until("every replayed request succeeded", Duration.ofSeconds(60),
                         () -> reader.poll(Duration.ofMillis(200)).results() >= count);

@@ -75,11 +75,7 @@ import io.backpressure.pipeline.config.PipelineConfig;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 Path.of(System.getProperty("pipeline.jar")).toAbsolutePath().toString(), "run", "--handler-jar", jar.toString(),
                 "--set", "pipeline.handler.type=shout", "--set", "pipeline.handler.shout.prefix=LOUD:"));
-        settings.effectiveValues().forEach((name, value) -> {
-            if ("flag".equals(settings.sourceOf(name))) {
-                command.addAll(List.of("--set", name + "=" + value));
-            }
-        });
+        command.addAll(CliRun.settingsOf(settings));
         Path log = AppLogs.of("handler-jar");
         Files.createDirectories(log.getParent());
         Process app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ReplayIT {
 
     @Test
-    void replayedDropsSucceedOnceTheOutageIsOverAndASecondReplayFindsNothing() {
+    void replayedDropsSucceedOnceTheOutageIsOverAndASecondReplayFindsNothing() throws InterruptedException {
         ConfigLoader loader = ItConfig.forTest("replay").set("pipeline.retry.max-attempts", "1")
                 .set("pipeline.health.pause-after-failures", "0");
         PipelineConfig outage = loader.set("pipeline.handler.simulated.failure-rate", "1.0").load();
@@ -38,8 +38,8 @@ class ReplayIT {
             DroppedReplayer replayer = new DroppedReplayer(outage.kafka().clients(), outage.kafka().applicationId(),
                     outage.topics().dropped(), outage.topics().input());
             ReplayFilter filter = new ReplayFilter(Set.of(DropReason.RETRIES_EXHAUSTED, DropReason.NON_RETRYABLE), null, null);
-            assertEquals(count, replayer.replay(filter, p -> { }));
-            assertEquals(0, replayer.replay(filter, p -> { }), "a second replay must not copy the same records again");
+            assertEquals(count, replayer.replay(filter, Pacer.UNPACED, p -> { }));
+            assertEquals(0, replayer.replay(filter, Pacer.UNPACED, p -> { }), "a second replay must not copy the same records again");
 
             PipelineConfig fixed = loader.set("pipeline.handler.simulated.failure-rate", "0.0").load();
             try (PipelineApp app = PipelineApp.start(fixed)) {
