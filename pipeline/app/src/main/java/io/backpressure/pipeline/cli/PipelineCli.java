@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = BuildVersion.class,
         description = "A Kafka Streams pipeline with a bounded in-flight window, end-to-end backpressure, delay-topic retries "
                 + "and drops with reasons.",
-        subcommands = {LocalCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, LagCommand.class, ReplayCommand.class, BenchCommand.class, SimulateCommand.class,
+        subcommands = {LocalCommand.class, DemoCommand.class, RunCommand.class, ProduceCommand.class, LagCommand.class, ReplayCommand.class, DoctorCommand.class,
+                BenchCommand.class, SimulateCommand.class,
                 ConfigCommand.class, ClassDataTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCli {
 
