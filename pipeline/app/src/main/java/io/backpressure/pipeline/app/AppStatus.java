@@ -8,6 +8,7 @@ import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.web.StatusSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /** The running app as the status server sees it. */
 final class AppStatus implements StatusSource {
+    /** The errors shown behind each drop reason are those of the drops in this window (at most the last 1,024). */
+    private static final Duration RECENT_DROPS = Duration.ofMinutes(5);
+
     private final KafkaStreams streams;
     private final InstanceState instance;
     private final HealthGate health;
@@ -48,6 +52,18 @@ final class AppStatus implements StatusSource {
         doc.put("applicationId", applicationId);
         doc.put("state", health.paused() ? "PAUSED" : streamsState());
         doc.put("paused", health.paused());
+        HealthGate.PauseInfo pause = health.pauseInfo();
+        if (pause != null) {
+            // Why: the failures that paused it, and how the probes are going.
+            Map<String, Object> why = new LinkedHashMap<>();
+            why.put("sinceMillis", pause.pausedAtMillis());
+            why.put("failuresInARow", pause.failuresInARow());
+            why.put("lastError", pause.lastError());
+            why.put("failedProbes", pause.failedProbes());
+            why.put("lastProbeError", pause.lastProbeError());
+            why.put("nextProbeAtMillis", pause.nextProbeAtMillis());
+            doc.put("pause", why);
+        }
         doc.put("timeMillis", System.currentTimeMillis());
         doc.put("inFlight", instance.window().inFlight());
         doc.put("capacity", instance.window().capacity());
@@ -65,6 +81,10 @@ final class AppStatus implements StatusSource {
             drops.put(reason.name(), stats.drops(reason));
         }
         doc.put("drops", drops);
+        Map<String, Object> dropErrors = new LinkedHashMap<>();
+        instance.recentDrops().topErrors(System.currentTimeMillis() - RECENT_DROPS.toMillis(), 3)
+                .forEach((reason, errors) -> dropErrors.put(reason.name(), errors));
+        doc.put("recentDropErrors", dropErrors);
         doc.put("restoring", restores.inProgress());
         List<Map<String, Object>> partitions = new ArrayList<>();
         long totalLag = 0;
@@ -76,6 +96,9 @@ final class AppStatus implements StatusSource {
             p.put("lag", row.lag().lag());
             p.put("timeLagSeconds", row.lag().timeLagMs() / 1000.0);
             p.put("status", row.status().name());
+            if (row.stalledSinceMillis() != null) {
+                p.put("stalledSinceMillis", row.stalledSinceMillis());
+            }
             partitions.add(p);
             totalLag += row.lag().lag();
             maxSeconds = Math.max(maxSeconds, row.lag().timeLagMs() / 1000.0);

@@ -1,5 +1,6 @@
 package io.backpressure.pipeline.health;
 
+import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.handler.Outcome;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -39,6 +40,21 @@ public final class HealthGate implements AutoCloseable {
     private final AtomicLong probes = new AtomicLong();
     private boolean paused;
     private Duration nextInterval;
+    /** Why the instance is paused, while it is; null otherwise. */
+    private PauseInfo pauseInfo;
+
+    /**
+     * Why the instance is paused, for the status page and {@code /api/status}.
+     *
+     * @param failuresInARow  retryable failures in a row that paused it
+     * @param lastError       the error of the last of them
+     * @param failedProbes    probes since, all failed
+     * @param lastProbeError  why the last probe failed; null before the first
+     * @param nextProbeAtMillis epoch millis of the next probe
+     */
+    public record PauseInfo(long pausedAtMillis, int failuresInARow, String lastError, long failedProbes, String lastProbeError,
+                            long nextProbeAtMillis) {
+    }
 
     public HealthGate(int pauseAfter, Duration probeInterval, Duration maxProbeInterval, Probe probe, Pausable target, long seed) {
         this.pauseAfter = pauseAfter;
@@ -74,12 +90,18 @@ public final class HealthGate implements AutoCloseable {
         return paused;
     }
 
+    /** Why the instance is paused; null when it is not. */
+    public synchronized PauseInfo pauseInfo() {
+        return pauseInfo;
+    }
+
     private synchronized void pause(String lastError) {
         if (paused) {
             return;
         }
         paused = true;
         nextInterval = probeInterval;
+        pauseInfo = new PauseInfo(System.currentTimeMillis(), consecutiveFailures.get(), lastError, 0, null, 0);
         LOG.warn("downstream unhealthy ({} failures in a row, last: {}): pausing consumption, probing every ~{} ms",
                 consecutiveFailures.get(), lastError, probeInterval.toMillis());
         target.pause();
@@ -88,6 +110,9 @@ public final class HealthGate implements AutoCloseable {
 
     private synchronized void scheduleProbe() {
         long delay = (long) (nextInterval.toMillis() * (0.5 + random.nextDouble()));
+        PauseInfo p = pauseInfo;
+        pauseInfo = new PauseInfo(p.pausedAtMillis(), p.failuresInARow(), p.lastError(), p.failedProbes(), p.lastProbeError(),
+                System.currentTimeMillis() + delay);
         nextInterval = nextInterval.multipliedBy(2).compareTo(maxProbeInterval) > 0 ? maxProbeInterval : nextInterval.multipliedBy(2);
         scheduler.schedule(this::probe, delay, TimeUnit.MILLISECONDS);
     }
@@ -99,9 +124,21 @@ public final class HealthGate implements AutoCloseable {
                     if (Probe.healthy(outcome, failure)) {
                         resume();
                     } else {
-                        scheduleProbe();
+                        probeFailed(failure != null ? FailureClassifier.describe(failure)
+                                : outcome instanceof Outcome.RetryableFailure<?> f ? f.error() : "no answer");
                     }
                 });
+    }
+
+    private synchronized void probeFailed(String error) {
+        if (!paused) {
+            return;
+        }
+        PauseInfo p = pauseInfo;
+        pauseInfo = new PauseInfo(p.pausedAtMillis(), p.failuresInARow(), p.lastError(), p.failedProbes() + 1, error, 0);
+        scheduleProbe();
+        LOG.warn("still paused: probe {} failed ({}); next probe in ~{} ms", pauseInfo.failedProbes(), error,
+                Math.max(0, pauseInfo.nextProbeAtMillis() - System.currentTimeMillis()));
     }
 
     private synchronized void resume() {
@@ -109,6 +146,7 @@ public final class HealthGate implements AutoCloseable {
             return;
         }
         paused = false;
+        pauseInfo = null;
         consecutiveFailures.set(0);
         LOG.info("downstream healthy again (a probe found it up): resuming consumption");
         target.resume();

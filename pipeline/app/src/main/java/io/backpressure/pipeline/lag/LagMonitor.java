@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Tags;
 import io.backpressure.pipeline.config.ClientConfigs;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -35,6 +37,8 @@ public final class LagMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final SplittableRandom random = new SplittableRandom();
     private volatile List<LagReport.Row> latest = List.of();
+    /** Partitions logged as STALLED, so each stall is logged once when it starts and once when it ends. */
+    private final Set<String> stalled = new HashSet<>();
 
     public LagMonitor(ClientConfigs clients, String group, Set<String> topics, Duration interval, MeterRegistry registry) {
         this.reader = new LagReader(clients, Clock.systemUTC());
@@ -82,6 +86,7 @@ public final class LagMonitor implements AutoCloseable {
                 rows = report.rows();
             }
             latest = rows;
+            logStalls(rows);
             records.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().lag())).toList(), true);
             seconds.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().timeLagMs() / 1000.0)).toList(), true);
             status.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r).and("status", r.status().name()), 1)).toList(), true);
@@ -89,6 +94,18 @@ public final class LagMonitor implements AutoCloseable {
             LOG.warn("could not measure lag of group {}: {}", group, e.getMessage());
         } finally {
             scheduleNext((long) (interval.toMillis() * (0.8 + 0.4 * random.nextDouble())));
+        }
+    }
+
+    private void logStalls(List<LagReport.Row> rows) {
+        for (LagReport.Row row : rows) {
+            String partition = row.lag().topic() + "-" + row.lag().partition();
+            if (row.status() == LagStatus.STALLED && stalled.add(partition)) {
+                LOG.warn("partition {} STALLED: {} record(s) behind, committed offset {} unchanged since {}", partition, row.lag().lag(),
+                        row.lag().committed(), Instant.ofEpochMilli(row.stalledSinceMillis()));
+            } else if (row.status() != LagStatus.STALLED && stalled.remove(partition)) {
+                LOG.info("partition {} is moving again ({})", partition, row.status());
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.Map;
 public final class LagReport {
     private final int windowSamples;
     private final Map<String, Deque<PartitionLag>> samples = new LinkedHashMap<>();
+    /** Per partition: when its committed offset last moved (or was first seen), epoch millis. */
+    private final Map<String, Long> committedSince = new LinkedHashMap<>();
 
     public LagReport(int windowSamples) {
         if (windowSamples < 1) {
@@ -23,8 +25,17 @@ public final class LagReport {
     }
 
     public void add(List<PartitionLag> sample) {
+        add(sample, System.currentTimeMillis());
+    }
+
+    /** @param atMillis when the sample was taken */
+    public void add(List<PartitionLag> sample, long atMillis) {
         for (PartitionLag row : sample) {
-            Deque<PartitionLag> history = samples.computeIfAbsent(row.topic() + "-" + row.partition(), k -> new ArrayDeque<>());
+            String key = row.topic() + "-" + row.partition();
+            Deque<PartitionLag> history = samples.computeIfAbsent(key, k -> new ArrayDeque<>());
+            if (history.isEmpty() || history.getLast().committed() != row.committed()) {
+                committedSince.put(key, atMillis);
+            }
             history.addLast(row);
             while (history.size() > windowSamples) {
                 history.removeFirst();
@@ -35,7 +46,10 @@ public final class LagReport {
     /** The latest sample of every partition with its status. */
     public List<Row> rows() {
         List<Row> rows = new ArrayList<>();
-        samples.values().forEach(history -> rows.add(new Row(history.getLast(), LagEvaluator.evaluate(List.copyOf(history)))));
+        samples.forEach((key, history) -> {
+            LagStatus status = LagEvaluator.evaluate(List.copyOf(history));
+            rows.add(new Row(history.getLast(), status, status == LagStatus.STALLED ? committedSince.get(key) : null));
+        });
         return rows;
     }
 
@@ -56,7 +70,11 @@ public final class LagReport {
         };
     }
 
-    /** One partition's latest lag and its status. */
-    public record Row(PartitionLag lag, LagStatus status) {
+    /**
+     * One partition's latest lag and its status.
+     *
+     * @param stalledSinceMillis when STALLED: since when its committed offset has not moved (epoch millis); else null
+     */
+    public record Row(PartitionLag lag, LagStatus status, Long stalledSinceMillis) {
     }
 }

@@ -46,11 +46,17 @@ class HealthGateTest {
                 gate.record(failure);
             }
             assertEquals(1, pauses.get(), "pausing is idempotent");
-            Await.until("a few failed probes", Duration.ofSeconds(5), () -> probeCalls.get() >= 2);
+            Await.until("a few failed probes", Duration.ofSeconds(5), () -> gate.pauseInfo().failedProbes() >= 2);
             assertTrue(gate.paused(), "failed probes keep it paused");
+            HealthGate.PauseInfo why = gate.pauseInfo();
+            assertEquals(3, why.failuresInARow(), "the run that paused it");
+            assertEquals("503", why.lastError());
+            assertEquals("down", why.lastProbeError());
+            assertTrue(why.nextProbeAtMillis() >= why.pausedAtMillis(), "a next probe is scheduled: " + why);
             downstreamUp.set(true);
             Await.until("resume after a successful probe", Duration.ofSeconds(5), () -> !gate.paused());
             assertEquals(1, resumes.get());
+            assertEquals(null, gate.pauseInfo(), "no reason shown once it runs again");
         }
     }
 

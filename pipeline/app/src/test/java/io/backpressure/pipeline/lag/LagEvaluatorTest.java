@@ -51,4 +51,19 @@ class LagEvaluatorTest {
         report.add(List.of(at(20, 20), new PartitionLag("t", 1, 5, 50, 0, false)));
         assertEquals(LagStatus.STALLED, report.overall());
     }
+
+    @Test
+    void aStalledPartitionSaysSinceWhenItsCommittedOffsetHasNotMoved() {
+        LagReport report = new LagReport(3);
+        report.add(List.of(new PartitionLag("t", 0, 5, 50, 0, false)), 1_000);
+        report.add(List.of(new PartitionLag("t", 0, 7, 60, 0, false)), 2_000);
+        report.add(List.of(new PartitionLag("t", 0, 7, 70, 0, false)), 3_000);
+        report.add(List.of(new PartitionLag("t", 0, 7, 80, 0, false)), 4_000);
+        report.add(List.of(new PartitionLag("t", 0, 7, 80, 0, false)), 5_000);
+        LagReport.Row row = report.rows().get(0);
+        assertEquals(LagStatus.STALLED, row.status());
+        assertEquals(2_000L, row.stalledSinceMillis(), "the sample in which offset 7 was first committed");
+        report.add(List.of(new PartitionLag("t", 0, 9, 80, 0, false)), 6_000);
+        assertEquals(null, report.rows().get(0).stalledSinceMillis(), "moving again");
+    }
 }

@@ -35,14 +35,7 @@ class StatusPageIT {
 
     @Test
     void pageLoadsWithoutConsoleErrorsDrawsChartsAndShowsTheMetricsNumbers() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String message = "needs Debian's chromium at " + CHROMIUM + ": install it with apt-get install chromium";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError("CI must install it (see .ci/run): " + message);
-            }
-            System.out.println("StatusPageIT skipped: " + message);
-            Assumptions.abort(message);
-        }
+        requireChromium();
         int port = Ports.ephemeral();
         PipelineConfig config = ItConfig.forTest("page").set("pipeline.http.port", Integer.toString(port))
                 .set("pipeline.handler.simulated.failure-rate", "0.5").set("pipeline.retry.max-attempts", "1")
@@ -80,6 +73,43 @@ class StatusPageIT {
             String inFlight = text(dom.stdout, "inFlight");
             assertTrue(inFlight.startsWith("0 / " + (long) Http.sample(metrics, "pipeline_window_limit") + " (adaptive, cap 1000;"), inFlight);
             assertTrue(Files.size(screenshot) > 10_000, "screenshot written to " + screenshot);
+            assertTrue(dom.stdout.contains("<td>RETRIES_EXHAUSTED</td><td>SimulatedFailure: downstream returned an error</td>"),
+                    "the error behind the drops is shown:\n" + dom.stdout);
+        }
+    }
+
+    /** A downstream that always fails: the page says why the app is paused and which partitions are stalled since when. */
+    @Test
+    void thePageExplainsAPauseAndAStalledPartition() throws Exception {
+        requireChromium();
+        int port = Ports.ephemeral();
+        PipelineConfig config = ItConfig.forTest("page-paused").set("pipeline.http.port", Integer.toString(port))
+                .set("pipeline.handler.simulated.failure-rate", "1.0").set("pipeline.health.pause-after-failures", "5")
+                .set("pipeline.health.probe-interval", "500ms").set("pipeline.lag.refresh-interval", "300ms").load();
+        String url = "http://127.0.0.1:" + port + "/";
+        try (PipelineApp app = PipelineApp.start(config)) {
+            new RequestProducer(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(), config.topics().input(),
+                    Clock.systemUTC()).produce(new ProduceSpec(200, 0, 50, 10, null, "paused"), n -> { });
+            Await.until("paused, with a partition STALLED", Duration.ofSeconds(60), () -> {
+                String status = Http.get(url + "api/status").body();
+                return status.contains("\"pause\":{") && status.contains("\"stalledSinceMillis\"");
+            });
+            Browser dom = chromium(Files.createTempDirectory("chromium-profile"), "--dump-dom", url);
+            String pause = text(dom.stdout, "pause");
+            assertTrue(pause.matches(
+                    "paused since .+ after \\d+ failures in a row \\(last: SimulatedFailure: downstream returned an error\\);.*"), pause);
+            assertTrue(Pattern.compile("<td>STALLED since [^<]+</td>").matcher(dom.stdout).find(), "a stalled partition:\n" + dom.stdout);
+        }
+    }
+
+    private static void requireChromium() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            String message = "needs Debian's chromium at " + CHROMIUM + ": install it with apt-get install chromium";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError("CI must install it (see .ci/run): " + message);
+            }
+            System.out.println("StatusPageIT skipped: " + message);
+            Assumptions.abort(message);
         }
     }
 

@@ -3,6 +3,7 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.metrics.PipelineStats;
+import io.backpressure.pipeline.metrics.RecentDrops;
 import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.window.Window;
@@ -12,11 +13,12 @@ import java.util.function.Consumer;
 
 /**
  * The state one application instance shares among all its tasks and threads: the window, the start order its
- * calls time out in, the thread that starts calls queued for a slot, the retry budget, the counters, the commit-hold measure, and a listener told of every finished
+ * calls time out in, the thread that starts calls queued for a slot, the retry budget, the counters, the commit-hold measure, the errors behind recent drops, and a listener told of every finished
  * call (the health gate).
  */
 public record InstanceState(Window window, CallTimeouts timeouts, Launcher launcher, RetryBudget budget, PipelineStats stats,
-                            ReleaseLateness lateness, CommitHolds commitHolds, Consumer<Outcome<?>> outcomeListener) {
+                            ReleaseLateness lateness, CommitHolds commitHolds, RecentDrops recentDrops,
+                            Consumer<Outcome<?>> outcomeListener) {
 
     public static InstanceState of(PipelineConfig config, Consumer<Outcome<?>> outcomeListener, MeterRegistry registry) {
         PipelineStats stats = new PipelineStats(registry);
@@ -24,7 +26,7 @@ public record InstanceState(Window window, CallTimeouts timeouts, Launcher launc
         CallTimeouts timeouts = new CallTimeouts();
         return new InstanceState(window, timeouts, new Launcher(config.window().capacity(), window, timeouts),
                 RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
-                stats, new ReleaseLateness(), new CommitHolds(stats), outcomeListener);
+                stats, new ReleaseLateness(), new CommitHolds(stats), new RecentDrops(), outcomeListener);
     }
 
     /** Stops the launcher thread; called when the application has stopped. */

@@ -69,7 +69,7 @@ public final class PipelineTopology {
         PipelineStats stats = instance.stats();
         RetryPolicy policy = new RetryPolicy(config.retry(), budget);
         Router router = new Router(binding, config.topics().results(), policy, stats, clock, config.maxProducerRequestBytes());
-        PipelineParts parts = new PipelineParts(config, binding, instance, policy, router, new DropLog(clock), clock);
+        PipelineParts parts = new PipelineParts(config, binding, instance, policy, router, new DropLog(clock, instance.recentDrops()), clock);
         SplittableRandom seeds = new SplittableRandom(seed);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().input());
         List<String> delayTopics = config.delayTopics();
