@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Run a benchmark on the local broker (started if needed); ends with a RESULT <json> line. "
-        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, restart, adaptive, chaos "
+        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, restart, adaptive, replay, chaos "
         + "(chaos starts a broker and registry of its own, which it stops and restarts). "
         + "Each scenario fixes its pipeline.* settings; --set kafka.<name>=<value> tunes Kafka Streams and its clients. "
         + "The topics a run creates are deleted when it ends.")
@@ -33,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Parameters(index = "0", paramLabel = "SCENARIO", description = "overhead, littles-law, pc-workload, backlog-memory, "
-            + "retry-lateness, retry-amplification, overload, restart, adaptive or chaos")
+            + "retry-lateness, retry-amplification, overload, restart, adaptive, replay or chaos")
     String scenario;
 
     @Option(names = "--records", description = "records to use (default depends on the scenario)")

@@ -33,8 +33,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", description = "Re-publish dropped requests to the input topic with attempts reset, after an outage is "
         + "fixed, at a pace fresh traffic can live with. Safe to interrupt and run again: no record is replayed twice.")
 final class ReplayCommand implements Callable<Integer> {
-    /** The default pace: a replay adds little to a downstream sized for the pipeline, and 10,000 drops take under a minute. */
-    static final double DEFAULT_RATE = 200;
     /** Above this many requests a replay asks first (or needs --yes). */
     static final long CONFIRM_ABOVE = 10_000;
     private static final int TOP_ERRORS = 3;
@@ -56,7 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
             + "most frequent errors; write nothing")
     boolean dryRun;
 
-    @Option(names = "--rate", paramLabel = "N|max", defaultValue = "200",
+    @Option(names = "--rate", paramLabel = "N|max", defaultValue = "" + Pacer.DEFAULT_PER_SECOND,
             description = "requests per second to replay (default ${DEFAULT-VALUE}); 'max' for as fast as possible. Keep it below the "
                     + "downstream's spare capacity: replayed requests share the input with fresh ones")
     String rate;
