@@ -7,6 +7,7 @@ import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.backpressure.pipeline.topology.InstanceState;
 import io.backpressure.pipeline.web.StatusSource;
+import io.backpressure.pipeline.window.LimitChange;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,16 @@ final class AppStatus implements StatusSource {
         doc.put("adaptive", instance.window().isAdaptive());
         doc.put("latencyMillis", instance.window().measuredLatency().toNanos() / 1e6);
         doc.put("noLoadLatencyMillis", instance.window().noLoadLatency().toNanos() / 1e6);
+        LimitChange change = instance.window().lastChange();
+        if (change != null) {
+            Map<String, Object> moved = new LinkedHashMap<>();
+            moved.put("from", change.from());
+            moved.put("to", change.to());
+            moved.put("cause", change.cause().name());
+            moved.put("why", change.explain());
+            moved.put("secondsAgo", Math.max(0, System.nanoTime() - change.atNanos()) / 1e9);
+            doc.put("limitChange", moved);
+        }
         doc.put("handlerCalls", stats.handlerCalls());
         doc.put("results", stats.results());
         doc.put("retriesScheduled", stats.retriesScheduled());

@@ -28,10 +28,20 @@ public final class BrokerSecurity {
 
     private final Path dir;
     private final Properties secrets;
+    private final boolean acls;
 
-    private BrokerSecurity(Path dir, Properties secrets) {
+    private BrokerSecurity(Path dir, Properties secrets, boolean acls) {
         this.dir = dir;
         this.secrets = secrets;
+        this.acls = acls;
+    }
+
+    /**
+     * The same material on a broker that also authorizes: the client user may do only what ACLs grant it, while the
+     * loopback PLAINTEXT listener's anonymous clients (the broker itself, and whoever grants the ACLs) are super users.
+     */
+    public BrokerSecurity withAcls() {
+        return new BrokerSecurity(dir, secrets, true);
     }
 
     /** Loads the material in {@code dir}, making it first if it is not there. */
@@ -44,11 +54,11 @@ public final class BrokerSecurity {
                 try (Reader in = Files.newBufferedReader(secretsFile)) {
                     secrets.load(in);
                 }
-                return new BrokerSecurity(dir, secrets);
+                return new BrokerSecurity(dir, secrets, false);
             }
             secrets.setProperty("store.password", randomSecret());
             secrets.setProperty("client.password", randomSecret());
-            BrokerSecurity security = new BrokerSecurity(dir, secrets);
+            BrokerSecurity security = new BrokerSecurity(dir, secrets, false);
             security.makeCertificates();
             try (Writer out = Files.newBufferedWriter(secretsFile)) {
                 secrets.store(out, "Secrets of the secured local broker; made at its first start");
@@ -130,6 +140,10 @@ public final class BrokerSecurity {
         settings.put("ssl.keystore.location", brokerKeystore().toAbsolutePath().toString());
         settings.put("ssl.keystore.password", storePassword());
         settings.put("ssl.keystore.type", STORE_TYPE);
+        if (acls) {
+            settings.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            settings.put("super.users", "User:ANONYMOUS");
+        }
         return settings;
     }
 

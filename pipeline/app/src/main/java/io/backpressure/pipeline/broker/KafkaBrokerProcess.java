@@ -77,6 +77,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return HOST + ":" + port;
     }
 
+    /** The loopback PLAINTEXT listener: the client listener itself unless the broker is secured. */
+    public String plaintextBootstrapServers() {
+        return HOST + ":" + plainPort;
+    }
+
     private static void requireFree(int port, String what) {
         if (!Ports.isFree(HOST, port)) {
             throw new LocalStackException(what + " cannot start: port " + HOST + ":" + port

@@ -60,6 +60,11 @@ public final class LocalStack implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
+    /** The broker's loopback PLAINTEXT listener; with {@link BrokerSecurity#withAcls()} its clients are super users. */
+    public String plaintextBootstrapServers() {
+        return broker.plaintextBootstrapServers();
+    }
+
     public String registryUrl() {
         return registry.url();
     }

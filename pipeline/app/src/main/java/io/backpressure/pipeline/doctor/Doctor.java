@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.doctor;
 
 import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.config.ProcessingGuarantee;
 import io.backpressure.pipeline.serde.RegistryErrorException;
 import io.backpressure.pipeline.serde.SchemaRegistry;
 import io.backpressure.pipeline.serde.SerdeException;
@@ -10,6 +11,7 @@ import io.backpressure.schemas.WorkResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +20,20 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Checks a deployment against its configuration, reading only: the broker and the registry answer with the configured
  * security, the topics exist with the configured partition count (or will be created), the app may read and write
- * them where the broker says so, and the state directory has room. The configuration itself was checked when it was
+ * them, use its consumer group and its transactional ids where the broker says so, the result schema is one the
+ * registry accepts, this host's clock agrees with the cluster's, and the state directory has room. The configuration itself was checked when it was
  * loaded: a contradiction never gets this far.
  */
 public final class Doctor {
@@ -51,6 +56,12 @@ public final class Doctor {
         try (Admin kafka = Admin.create(admin)) {
             if (broker(kafka, findings)) {
                 topics(kafka, findings);
+                KafkaPermissions permissions = new KafkaPermissions(kafka, config, timeout);
+                findings.add(permissions.group());
+                if (config.kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2) {
+                    findings.add(permissions.transactionalIds());
+                }
+                findings.add(new ClockSkew(kafka, timeout, Clock.systemUTC()).check());
             }
         }
         registry(findings);
@@ -93,15 +104,17 @@ public final class Doctor {
                     continue;
                 }
                 Set<AclOperation> allowed = topic.authorizedOperations();
-                AclOperation needed = name.equals(config.topics().input()) ? AclOperation.READ : AclOperation.WRITE;
-                if (allowed != null && !allowed.contains(needed) && !allowed.contains(AclOperation.ALL)) {
-                    findings.add(Finding.fail(check, "the app's principal may not " + needed + " it (allowed: " + allowed
+                Set<AclOperation> needed = needed(name);
+                if (allowed != null && !allowed.containsAll(needed) && !allowed.contains(AclOperation.ALL)) {
+                    findings.add(Finding.fail(check, "the app's principal may not " + named(needed) + " it (allowed: " + named(allowed)
                             + "); see the ACLs under Production and security in the README"));
                     continue;
                 }
                 findings.add(Finding.ok(check, actual + " partitions"));
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    findings.add(Finding.fail(check, "the app's principal may not use it: grant " + named(needed(name)) + " on topic " + name));
+                } else if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     findings.add(config.topics().create()
                             ? Finding.warn(check, "missing; run creates it with " + expected + " partitions (pipeline.topics.create=true)")
                             : Finding.fail(check, "missing and pipeline.topics.create=false: create it with " + expected + " partitions"));
@@ -118,7 +131,22 @@ public final class Doctor {
         }
     }
 
-    /** Reachable with the configured credentials, and whether the result schema is registered: a lookup, which never registers. */
+    /** The input is read, results and drops written, and the delay topics both. */
+    private Set<AclOperation> needed(String topic) {
+        if (topic.equals(config.topics().input())) {
+            return Set.of(AclOperation.READ);
+        }
+        return config.delayTopics().contains(topic) ? Set.of(AclOperation.READ, AclOperation.WRITE) : Set.of(AclOperation.WRITE);
+    }
+
+    private static String named(Set<AclOperation> operations) {
+        return operations.stream().map(Enum::name).sorted().collect(Collectors.joining(" and "));
+    }
+
+    /**
+     * Reachable with the configured credentials, and whether the result schema is registered or would be accepted: a
+     * lookup and a compatibility check, which never register.
+     */
     private void registry(List<Finding> findings) {
         String url = config.kafka().schemaRegistryUrl();
         String subject = config.topics().results() + "-value";
@@ -128,13 +156,30 @@ public final class Doctor {
             int id = registry.lookup(subject, WorkResult.getClassSchema());
             findings.add(Finding.ok("registry", url + " answers; the result schema is registered under " + subject + " as id " + id));
         } catch (SerdeException e) {
-            if (e instanceof RegistryErrorException error && (error.errorCode() == RegistryErrorException.SUBJECT_NOT_FOUND
-                    || error.errorCode() == RegistryErrorException.SCHEMA_NOT_FOUND)) {
-                findings.add(Finding.ok("registry", url + " answers; the result schema is not under " + subject
-                        + " yet, run registers it"));
+            if (e instanceof RegistryErrorException error && error.errorCode() == RegistryErrorException.SUBJECT_NOT_FOUND) {
+                findings.add(Finding.ok("registry", url + " answers; " + subject + " does not exist yet, run registers the result schema"));
+            } else if (e instanceof RegistryErrorException error && error.errorCode() == RegistryErrorException.SCHEMA_NOT_FOUND) {
+                findings.add(compatibility(registry, url, subject));
             } else {
                 findings.add(Finding.fail("registry", url + " (pipeline.schema-registry.url): " + e.getMessage()));
             }
+        }
+    }
+
+    /** The subject holds other schemas: whether the registry's compatibility rule lets run add this one. */
+    private static Finding compatibility(SchemaRegistry registry, String url, String subject) {
+        try {
+            List<String> problems = registry.compatibility(subject, WorkResult.getClassSchema());
+            return problems.isEmpty()
+                    ? Finding.ok("registry", url + " answers; the result schema is new under " + subject
+                            + " and compatible with its latest version, run registers it")
+                    : Finding.fail("registry", "the result schema is not compatible with the latest version under " + subject
+                            + " (the registry's compatibility rule): " + String.join("; ", problems)
+                            + ". run would fail on its first result: write results to another topic (pipeline.topics.results)"
+                            + " or change the subject's compatibility level");
+        } catch (SerdeException e) {
+            return Finding.warn("registry", url + " answers, but could not check the result schema's compatibility under "
+                    + subject + ": " + e.getMessage());
         }
     }
 

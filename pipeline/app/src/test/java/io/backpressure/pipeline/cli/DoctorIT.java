@@ -11,6 +11,10 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.backpressure.pipeline.serde.internal.Registries;
+import io.backpressure.pipeline.serde.internal.SerdeConfig;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -25,6 +29,7 @@ class DoctorIT {
         String[] result = doctor(settings);
         assertEquals("0", result[0], result[1] + result[2]);
         assertTrue(result[1].contains("OK    broker: ") && result[1].contains("OK    registry: ")
+                && result[1].contains("OK    group doctor-ok-") && result[1].contains("OK    clock: this host is ")
                 && result[1].endsWith("doctor: sound" + System.lineSeparator()), result[1]);
     }
 
@@ -64,6 +69,22 @@ class DoctorIT {
         assertTrue(result[1].contains("FAIL  topic " + config.topics().results() + ": has 3 partitions but pipeline.topics.partitions is 4"),
                 result[1]);
         assertTrue(result[1].contains("WARN  topic " + config.topics().input() + ": missing; run creates it"), result[1]);
+    }
+
+    /** A subject already holding a result schema this one cannot read (BACKWARD, the registry's default rule). */
+    @Test
+    void aResultSchemaTheRegistryWouldRefuseIsAFinding() {
+        ConfigLoader settings = ItConfig.forTest("doctor-schema");
+        PipelineConfig config = settings.load();
+        ItConfig.createTopics(config);
+        String subject = config.topics().results() + "-value";
+        Schema older = SchemaBuilder.record("WorkResult").namespace("io.backpressure.schemas").fields().requiredString("foo").endRecord();
+        Registries.open(SerdeConfig.parse(config.kafka().clients().serde(config.kafka().schemaRegistryUrl(), Map.of())))
+                .register(subject, older);
+        String[] result = doctor(settings);
+        assertEquals("1", result[0], result[1]);
+        assertTrue(result[1].contains("FAIL  registry: the result schema is not compatible with the latest version under " + subject),
+                result[1]);
     }
 
     @Test

@@ -39,7 +39,9 @@ class StatusPageIT {
         int port = Ports.ephemeral();
         PipelineConfig config = ItConfig.forTest("page").set("pipeline.http.port", Integer.toString(port))
                 .set("pipeline.handler.simulated.failure-rate", "0.5").set("pipeline.retry.max-attempts", "1")
-                .set("pipeline.window.limit", "vegas").load();
+                .set("pipeline.window.limit", "vegas")
+                // A downstream of 5 workers: calls queue there, so the adaptive limit moves and the page has a why to show.
+                .set("pipeline.handler.simulated.latency", "20ms").set("pipeline.handler.simulated.concurrency", "5").load();
         String url = "http://127.0.0.1:" + port + "/";
         try (PipelineApp app = PipelineApp.start(config);
              OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
@@ -71,7 +73,12 @@ class StatusPageIT {
                     "dropped count on the page equals the metrics");
             // All done: nothing in flight, out of the adaptive limit (as exported) under the capacity.
             String inFlight = text(dom.stdout, "inFlight");
-            assertTrue(inFlight.startsWith("0 / " + (long) Http.sample(metrics, "pipeline_window_limit") + " (adaptive, cap 1000;"), inFlight);
+            long limit = (long) Http.sample(metrics, "pipeline_window_limit");
+            assertTrue(inFlight.startsWith("0 / " + limit + " (adaptive, cap 1000;"), inFlight);
+            // Calls queueing at 5 workers moved the limit off its initial 20; the page says to where and why.
+            String moved = text(dom.stdout, "limitChange").replace("&gt;", ">");
+            assertTrue(moved.matches("window limit (raised|lowered) \\d+ -> " + limit + ": latency [0-9.]+ ms against [0-9.]+ ms with no load, "
+                    + "\\d+ in flight.* \\(\\d+ s ago\\)"), moved);
             assertTrue(Files.size(screenshot) > 10_000, "screenshot written to " + screenshot);
             assertTrue(dom.stdout.contains("<td>RETRIES_EXHAUSTED</td><td>SimulatedFailure: downstream returned an error</td>"),
                     "the error behind the drops is shown:\n" + dom.stdout);

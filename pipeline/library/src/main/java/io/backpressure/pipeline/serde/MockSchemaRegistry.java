@@ -8,11 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 
 /**
  * An in-memory registry per scope, used by serdes configured with {@code schema.registry.url=mock://<scope>}, so
  * topology tests run without HTTP. Like Confluent's registry, ids are global to the scope and assigned in sequence
- * from 1, and the same schema text gets the same id under every subject. Unlike it, there is no compatibility check.
+ * from 1, and the same schema text gets the same id under every subject. Unlike it, registering never checks
+ * compatibility; {@link #compatibility} answers as Confluent's default rule (BACKWARD against the latest) would.
  * Counts the requests it serves so tests can prove the serdes' cache works.
  */
 public final class MockSchemaRegistry implements SchemaRegistry {
@@ -67,6 +69,16 @@ public final class MockSchemaRegistry implements SchemaRegistry {
                     "schema " + schema.getFullName() + " is not registered under subject " + subject);
         }
         return id;
+    }
+
+    @Override
+    public synchronized List<String> compatibility(String subject, Schema schema) {
+        requests.incrementAndGet();
+        List<Integer> versions = versions(subject, "POST /compatibility/subjects/" + subject + "/versions/latest");
+        SchemaCompatibility.SchemaPairCompatibility pair = SchemaCompatibility.checkReaderWriterCompatibility(schema,
+                schemasById.get(versions.get(versions.size() - 1)));
+        return pair.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE ? List.of()
+                : pair.getResult().getIncompatibilities().stream().map(i -> i.getMessage() + " at " + i.getLocation()).toList();
     }
 
     @Override

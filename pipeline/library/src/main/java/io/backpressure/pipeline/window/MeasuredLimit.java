@@ -37,6 +37,11 @@ final class MeasuredLimit implements Limit {
     private int calls;
     private int maxInFlight;
     private boolean refused;
+    /** The measurement the law is looking at, read by the change listener the law calls from inside {@code onSample}. */
+    private long measuredLatencyNanos;
+    private int measuredInFlight;
+    private boolean measuredRefused;
+    private long measuredAtNanos;
     private long eraStart = Long.MIN_VALUE;
     private long eraMin = Long.MAX_VALUE;
     private long previousEraMin = Long.MAX_VALUE;
@@ -94,6 +99,10 @@ final class MeasuredLimit implements Limit {
         lastLatencyNanos = latencyNanos;
         long noLoad = Math.min(eraMin, previousEraMin);
         noLoadNanos = noLoad == Long.MAX_VALUE ? 0 : noLoad;
+        measuredLatencyNanos = latencyNanos;
+        measuredInFlight = inFlight;
+        measuredRefused = dropped;
+        measuredAtNanos = now;
         law.onSample(startNanos, latencyNanos, inFlight, dropped);
     }
 
@@ -105,6 +114,14 @@ final class MeasuredLimit implements Limit {
     @Override
     public void notifyOnChange(Consumer<Integer> consumer) {
         law.notifyOnChange(consumer);
+    }
+
+    /**
+     * Why the limit moved from {@code from} to {@code to}: called by the change listener, which the laws call from inside
+     * {@code onSample} (under this lock), so the measurement is the one that moved it.
+     */
+    LimitChange explain(int from, int to) {
+        return LimitChange.of(from, to, measuredLatencyNanos, noLoadNanos, measuredInFlight, measuredRefused, measuredAtNanos);
     }
 
     /** The mean latency of the last sample window's calls; 0 before the first. */

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bulkhead of slots, one per handler call in flight, shared by every task of one application instance. A slot is
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fixed window and the backlog stays in Kafka.
  */
 public final class Window {
+    private static final Logger LOG = LoggerFactory.getLogger(Window.class);
+    private static final long LOG_EVERY_NANOS = 30_000_000_000L;
     private final int capacity;
     private final int minLimit;
     private final Slots slots;
@@ -33,6 +37,9 @@ public final class Window {
     private volatile int roomWanted;
     /** The slots' total; changed only under this window's lock. */
     private volatile int limit;
+    private volatile LimitChange lastChange;
+    private long lastLoggedNanos = Long.MIN_VALUE;
+    private int movesSinceLogged;
 
     public Window(int capacity) {
         this(capacity, 1, null, 0);
@@ -114,6 +121,11 @@ public final class Window {
         return limit;
     }
 
+    /** The adaptive limit's latest move and why; null with a fixed window or before the first move. */
+    public LimitChange lastChange() {
+        return lastChange;
+    }
+
     public boolean isAdaptive() {
         return adaptive != null;
     }
@@ -140,12 +152,29 @@ public final class Window {
     private synchronized void applyLimit(int proposed) {
         int next = bounded(proposed);
         int change = next - limit;
+        if (change != 0) {
+            LimitChange why = adaptive.explain(limit, next);
+            lastChange = why;
+            logChange(why);
+        }
         limit = next;
         if (change > 0) {
             slots.release(change);
         } else if (change < 0) {
             // May leave fewer than zero free: the calls in flight above the new limit finish without being replaced.
             slots.reducePermits(-change);
+        }
+    }
+
+    /** At most one line per {@link #LOG_EVERY_NANOS}: a law moves the limit every sample window. Runs under this window's lock. */
+    private void logChange(LimitChange why) {
+        movesSinceLogged++;
+        if (lastLoggedNanos == Long.MIN_VALUE || why.atNanos() - lastLoggedNanos >= LOG_EVERY_NANOS) {
+            LOG.info("window limit {} ({} move(s) since the last line)", why.explain(), movesSinceLogged);
+            lastLoggedNanos = why.atNanos();
+            movesSinceLogged = 0;
+        } else {
+            LOG.debug("window limit {}", why.explain());
         }
     }
 

@@ -2,10 +2,12 @@ package io.backpressure.pipeline.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.backpressure.pipeline.config.WindowSettings;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,7 +87,7 @@ class AdaptiveWindowTest {
         assertFalse(window.tryAcquire());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aLimitLoweredBelowTheCallsInFlightAdmitsNothingUntilEnoughFinish() {
         Window window = window("aimd", 1000, 40);
         for (int i = 0; i < 40; i++) {
@@ -104,7 +106,7 @@ class AdaptiveWindowTest {
         assertEquals(lowered, window.inFlight());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aFixedWindowIgnoresLatency() {
         Window window = window("fixed", 300, 20);
         feed(window, 50, 150, true);
@@ -112,12 +114,44 @@ class AdaptiveWindowTest {
         assertFalse(window.isAdaptive());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void reportsTheNoLoadAndTheLatestLatency() {
         Window window = window("vegas", 1000, 20);
         feed(window, 10, 20, false);
         feed(window, 10, 35, false);
         assertEquals(Duration.ofMillis(20), window.noLoadLatency());
         assertEquals(Duration.ofMillis(35), window.measuredLatency());
+    }
+
+    @Test
+    void saysWhyTheLimitLastMoved() {
+        Window window = window("vegas", 1000, 100);
+        assertNull(window.lastChange(), "no move yet");
+        feed(window, 20, 20, false);
+        LimitChange raised = window.lastChange();
+        assertEquals(LimitChange.Cause.ROOM, raised.cause());
+        assertTrue(raised.to() > raised.from() && raised.to() == window.limit(), raised.explain());
+        assertEquals(Duration.ofMillis(20), raised.latency());
+
+        feed(window, 5, 80, false);
+        LimitChange queueing = window.lastChange();
+        assertEquals(LimitChange.Cause.QUEUEING, queueing.cause(), queueing.explain());
+        assertTrue(queueing.to() < queueing.from());
+        assertEquals(Duration.ofMillis(80), queueing.latency());
+        assertEquals(Duration.ofMillis(20), queueing.noLoad());
+        assertEquals("lowered " + queueing.from() + " -> " + queueing.to() + ": latency 80.0 ms against 20.0 ms with no load, "
+                + queueing.inFlight() + " in flight: calls are queueing at the downstream", queueing.explain());
+
+        feed(window, 3, 20, true);
+        LimitChange refused = window.lastChange();
+        assertEquals(LimitChange.Cause.REFUSED, refused.cause(), refused.explain());
+        assertEquals(window.limit(), refused.to());
+    }
+
+    @Test
+    void aFixedWindowNeverMoves() {
+        Window window = window("fixed", 300, 20);
+        feed(window, 20, 150, true);
+        assertNull(window.lastChange());
     }
 }

@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.serde.internal;
 
 import io.backpressure.pipeline.serde.SchemaRegistry;
+import java.util.List;
 import org.apache.avro.Schema;
 
 /**
@@ -40,6 +41,12 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
     @Override
     public Schema byId(int id) {
         return byId.get(id, delegate::byId);
+    }
+
+    /** Not cached: asked rarely, and the answer changes with the subject. */
+    @Override
+    public List<String> compatibility(String subject, Schema schema) {
+        return delegate.compatibility(subject, schema);
     }
 
     @Override

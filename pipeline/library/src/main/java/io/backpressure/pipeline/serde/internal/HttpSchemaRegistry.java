@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -95,6 +96,18 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         Reply reply = call("GET", "/subjects/" + segment(subject) + "/versions/latest", null);
         int id = intField(reply, "id");
         return new Registered(id, intField(reply, "version"), parse(id, reply));
+    }
+
+    @Override
+    public List<String> compatibility(String subject, Schema schema) {
+        JsonNode body = call("POST", "/compatibility/subjects/" + segment(subject) + "/versions/latest?verbose=true",
+                schemaBody(schema)).body();
+        if (body.path("is_compatible").asBoolean(false)) {
+            return List.of();
+        }
+        List<String> reasons = new ArrayList<>();
+        body.path("messages").forEach(message -> reasons.add(message.asText()));
+        return reasons.isEmpty() ? List.of("not compatible") : reasons;
     }
 
     @Override
