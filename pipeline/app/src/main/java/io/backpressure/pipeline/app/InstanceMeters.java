@@ -1,7 +1,6 @@
 package io.backpressure.pipeline.app;
 
 import io.backpressure.pipeline.health.HealthGate;
-import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.window.Window;
 import io.micrometer.core.instrument.Gauge;
@@ -10,14 +9,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Gauges read from the instance's live objects: window in flight, limit and capacity [pipeline_window_in_flight,
  * pipeline_window_limit, pipeline_window_capacity], the latencies the adaptive limit measures
- * [pipeline_window_latency_seconds, pipeline_window_no_load_latency_seconds], paused [pipeline_paused], retry budget [pipeline_retry_budget_tokens] and retry release
- * lateness [pipeline_retry_release_lateness_seconds{quantile}, pipeline_retries_released_early_total].
+ * [pipeline_window_latency_seconds, pipeline_window_no_load_latency_seconds], paused [pipeline_paused] and retry budget
+ * [pipeline_retry_budget_tokens]. Retry release lateness registers its own meters ({@code ReleaseLateness}).
  */
 public final class InstanceMeters {
     private InstanceMeters() {
     }
 
-    public static void bind(MeterRegistry registry, Window window, HealthGate health, RetryBudget budget, ReleaseLateness lateness) {
+    public static void bind(MeterRegistry registry, Window window, HealthGate health, RetryBudget budget) {
         Gauge.builder("pipeline.window.in.flight", window, Window::inFlight).description("handler calls in flight").register(registry);
         Gauge.builder("pipeline.window.capacity", window, Window::capacity).description("most handler calls in flight").register(registry);
         Gauge.builder("pipeline.window.limit", window, Window::limit)
@@ -29,13 +28,5 @@ public final class InstanceMeters {
         Gauge.builder("pipeline.paused", health, h -> h.paused() ? 1 : 0).description("1 while consumption is paused").register(registry);
         Gauge.builder("pipeline.retry.budget.tokens", budget, RetryBudget::tokens).description("tokens left in the retry budget")
                 .register(registry);
-        for (double q : new double[] {0.5, 0.99, 1.0}) {
-            Gauge.builder("pipeline.retry.release.lateness", lateness, l -> (q == 1.0 ? l.maxMillis() : l.percentileMillis(q)) / 1000.0)
-                    .description("how long after their due time retries were released").baseUnit("seconds")
-                    .tag("quantile", q == 1.0 ? "max" : Double.toString(q)).register(registry);
-        }
-        Gauge.builder("pipeline.retries.released", lateness, ReleaseLateness::released).description("retries released").register(registry);
-        Gauge.builder("pipeline.retries.released.early", lateness, ReleaseLateness::releasedEarly)
-                .description("retries released before their due time (must stay 0)").register(registry);
     }
 }

@@ -39,6 +39,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.errors.StreamsException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +105,8 @@ public final class PipelineApp implements AutoCloseable {
         HealthGate health = new HealthGate(config.health().pauseAfterFailures(), config.health().probeInterval(),
                 config.health().maxProbeInterval(), probe, holder, System.nanoTime());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Every series names its application, so one Prometheus (and one dashboard) can tell several pipelines apart.
+        registry.config().commonTags("application", config.kafka().applicationId());
         InstanceState instance = InstanceState.of(config, health::record, registry);
         Topology topology = PipelineTopology.build(config, handler, instance, requests, results, Clock.systemUTC(), System.nanoTime());
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
@@ -121,12 +126,12 @@ public final class PipelineApp implements AutoCloseable {
         RestoreProgress restores = new RestoreProgress();
         streams.setGlobalStateRestoreListener(restores);
         new KafkaStreamsMetrics(streams).bindTo(registry);
-        InstanceMeters.bind(registry, instance.window(), health, instance.budget(), instance.lateness());
+        InstanceMeters.bind(registry, instance.window(), health, instance.budget());
         streams.start();
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
         consumed.add(config.topics().input());
         LagMonitor lag = new LagMonitor(config.kafka().clients(), config.kafka().applicationId(), consumed,
-                config.observability().lagRefresh(), registry);
+                config.observability().lagRefresh(), registry, () -> ownedPartitions(streams));
         lag.start();
         StatusServer server = config.observability().httpPort() == 0 ? null : StatusServer.start(config.observability().httpHost(),
                 config.observability().httpPort(), new AppStatus(streams, instance, health, lag, registry, config.kafka().applicationId(), restores));
@@ -143,6 +148,16 @@ public final class PipelineApp implements AutoCloseable {
      * Registers (or looks up) the result schema before the first result, which would otherwise wait on the registry
      * mid-stream. A registry that is down now may be up by then, so that only warns; a refusal stops the start.
      */
+    /** The partitions of this instance's active tasks: none while Kafka Streams is not running or rebalancing. */
+    private static Set<TopicPartition> ownedPartitions(KafkaStreams streams) {
+        try {
+            return streams.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream()).collect(Collectors.toSet());
+        } catch (StreamsException | IllegalStateException notRunning) {
+            return Set.of();
+        }
+    }
+
     static void prepareResultSchema(AvroSerializer<WorkResult> results, String topic) {
         try {
             results.prepare(topic, WorkResult.getClassSchema());

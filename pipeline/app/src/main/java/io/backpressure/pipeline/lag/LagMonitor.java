@@ -14,14 +14,19 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The app measuring its own lag from committed offsets (not its fetch position, which runs ahead of commits while calls
- * are in flight), on a jittered timer, and exposing it as metrics:
+ * The app measuring its group's lag from committed offsets (not its fetch position, which runs ahead of commits while
+ * calls are in flight), on a jittered timer, and exposing it as metrics:
  * {@code pipeline_consumer_lag_records}, {@code pipeline_consumer_lag_seconds} and {@code pipeline_consumer_lag_status}
- * (1 for the partition's current status label), per topic and partition.
+ * (1 for the partition's current status label), per group, topic and partition. Every instance reads the whole group's
+ * lag (the status page shows it), but exports only the partitions it owns, so with many instances each partition is
+ * exported once and {@code sum} over instances is the group's lag. A partition no instance owns (between a member
+ * leaving and the rebalance) is exported by none for that moment.
  */
 public final class LagMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LagMonitor.class);
@@ -40,9 +45,14 @@ public final class LagMonitor implements AutoCloseable {
     /** Partitions logged as STALLED, so each stall is logged once when it starts and once when it ends. */
     private final Set<String> stalled = new HashSet<>();
 
-    public LagMonitor(ClientConfigs clients, String group, Set<String> topics, Duration interval, MeterRegistry registry) {
+    private final Supplier<Set<TopicPartition>> owned;
+
+    /** @param owned the input partitions this instance processes now (its active tasks'), read at every refresh */
+    public LagMonitor(ClientConfigs clients, String group, Set<String> topics, Duration interval, MeterRegistry registry,
+                      Supplier<Set<TopicPartition>> owned) {
         this.reader = new LagReader(clients, Clock.systemUTC());
         this.group = group;
+        this.owned = owned;
         this.topics = topics;
         this.interval = interval;
         this.records = MultiGauge.builder("pipeline.consumer.lag.records").description("offsets not yet committed").register(registry);
@@ -87,9 +97,12 @@ public final class LagMonitor implements AutoCloseable {
             }
             latest = rows;
             logStalls(rows);
-            records.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().lag())).toList(), true);
-            seconds.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().timeLagMs() / 1000.0)).toList(), true);
-            status.register(rows.stream().map(r -> MultiGauge.Row.of(tags(r).and("status", r.status().name()), 1)).toList(), true);
+            Set<TopicPartition> mine = owned.get();
+            List<LagReport.Row> exported = rows.stream()
+                    .filter(r -> mine.contains(new TopicPartition(r.lag().topic(), r.lag().partition()))).toList();
+            records.register(exported.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().lag())).toList(), true);
+            seconds.register(exported.stream().map(r -> MultiGauge.Row.of(tags(r), r.lag().timeLagMs() / 1000.0)).toList(), true);
+            status.register(exported.stream().map(r -> MultiGauge.Row.of(tags(r).and("status", r.status().name()), 1)).toList(), true);
         } catch (RuntimeException e) {
             LOG.warn("could not measure lag of group {}: {}", group, e.getMessage());
         } finally {
@@ -109,8 +122,8 @@ public final class LagMonitor implements AutoCloseable {
         }
     }
 
-    private static Tags tags(LagReport.Row row) {
-        return Tags.of("topic", row.lag().topic(), "partition", Integer.toString(row.lag().partition()));
+    private Tags tags(LagReport.Row row) {
+        return Tags.of("group", group, "topic", row.lag().topic(), "partition", Integer.toString(row.lag().partition()));
     }
 
     @Override

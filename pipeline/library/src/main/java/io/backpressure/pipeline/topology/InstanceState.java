@@ -26,7 +26,7 @@ public record InstanceState(Window window, CallTimeouts timeouts, Launcher launc
         CallTimeouts timeouts = new CallTimeouts();
         return new InstanceState(window, timeouts, new Launcher(config.window().capacity(), window, timeouts),
                 RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
-                stats, new ReleaseLateness(), new CommitHolds(stats), new RecentDrops(), outcomeListener);
+                stats, new ReleaseLateness(registry), new CommitHolds(stats), new RecentDrops(), outcomeListener);
     }
 
     /** Stops the launcher thread; called when the application has stopped. */
