@@ -5,6 +5,7 @@ import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.window.Window;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Gauges read from the instance's live objects: window in flight, limit and capacity [pipeline_window_in_flight,
@@ -28,5 +29,13 @@ public final class InstanceMeters {
         Gauge.builder("pipeline.paused", health, h -> h.paused() ? 1 : 0).description("1 while consumption is paused").register(registry);
         Gauge.builder("pipeline.retry.budget.tokens", budget, RetryBudget::tokens).description("tokens left in the retry budget")
                 .register(registry);
+    }
+
+    /** {@code pipeline_streams_state{state}}: 1 for Kafka Streams' current state, 0 for the others, for a state timeline. */
+    public static void bindStreamsState(MeterRegistry registry, KafkaStreams streams) {
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            Gauge.builder("pipeline.streams.state", streams, s -> s.state() == state ? 1 : 0).tag("state", state.name())
+                    .description("1 for the Kafka Streams client's current state").register(registry);
+        }
     }
 }

@@ -127,6 +127,7 @@ public final class PipelineApp implements AutoCloseable {
         streams.setGlobalStateRestoreListener(restores);
         new KafkaStreamsMetrics(streams).bindTo(registry);
         InstanceMeters.bind(registry, instance.window(), health, instance.budget());
+        InstanceMeters.bindStreamsState(registry, streams);
         streams.start();
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
         consumed.add(config.topics().input());

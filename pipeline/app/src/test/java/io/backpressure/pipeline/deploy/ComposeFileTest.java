@@ -80,11 +80,39 @@ class ComposeFileTest {
         String scrape = Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml"));
         String port = services.get("pipeline").get("environment").get("PIPELINE_HTTP_PORT").asText();
         assertTrue(scrape.contains("pipeline:" + port), "Prometheus scrapes pipeline:" + port);
+        assertTrue(scrape.contains("rule_files:\n  - /etc/prometheus/alerts.yml"), "Prometheus loads the alert rules");
+        assertTrue(services.get("prometheus").get("volumes").toString().contains("./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml"),
+                "the compose stack mounts the alert rules where prometheus.yml reads them");
+    }
+
+    /**
+     * The dashboard works for a fleet: datasource, application and instance variables, every query filtered by both and
+     * aggregated (lag summed, which is right only because each partition is exported once), one unit per panel.
+     */
+    @Test
+    void theDashboardAggregatesOverInstancesWithOneUnitPerPanel() throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/dashboards/pipeline.json").toFile());
+        Set<String> variables = new HashSet<>();
+        dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
+        assertEquals(Set.of("datasource", "application", "instance"), variables);
         assertFalse(dashboard.get("panels").isEmpty(), "dashboard has panels");
+        String all = dashboard.get("panels").toString();
+        assertTrue(all.contains("pipeline_streams_state") && all.contains("pipeline_window_limit"),
+                "a Streams state panel and the window limit");
         for (JsonNode panel : dashboard.get("panels")) {
+            String title = panel.path("title").asText();
+            assertEquals("${datasource}", panel.path("datasource").path("uid").asText(), title);
+            assertFalse(panel.path("fieldConfig").path("defaults").path("unit").asText().isBlank(), title + " has a unit");
+            assertTrue(panel.path("fieldConfig").path("overrides").isEmpty(), title + ": one unit for the whole panel");
             for (JsonNode target : panel.get("targets")) {
-                assertTrue(target.get("expr").asText().contains("pipeline_"), "panel queries pipeline metrics: " + target);
+                String expr = target.get("expr").asText();
+                assertTrue(expr.contains("pipeline_"), "panel queries pipeline metrics: " + expr);
+                assertTrue(expr.contains("application=~\"$application\"") && expr.contains("instance=~\"$instance\""),
+                        title + " filters by application and instance: " + expr);
+                assertTrue(expr.matches("^(sum|max|histogram_quantile)\\b.*"), title + " aggregates over instances: " + expr);
+                if (expr.contains("pipeline_consumer_lag_records")) {
+                    assertTrue(expr.startsWith("sum by"), "lag in records adds up over instances: " + expr);
+                }
             }
         }
     }

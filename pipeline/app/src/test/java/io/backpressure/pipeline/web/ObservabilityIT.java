@@ -20,6 +20,15 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.List;
+import java.nio.file.Path;
+import java.nio.file.Files;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Scrapes the real app's endpoints during a run and checks them against what happened on the topics. */
@@ -72,9 +81,35 @@ class ObservabilityIT {
             assertTrue(metrics.contains("kafka_stream_"), "Kafka Streams' own metrics are exposed");
             Await.until("lag metrics for the input topic", Duration.ofSeconds(30), () -> !Double.isNaN(Http.sample(
                     Http.get(base + "/metrics").body(), "pipeline_consumer_lag_records", "topic=\"" + config.topics().input() + "\"")));
+            assertEveryMetricNamedIsExported(Http.get(base + "/metrics").body());
             String status = Http.get(base + "/api/status").body();
             assertTrue(status.contains("\"state\":\"RUNNING\""), status);
             assertTrue(Http.get(base + "/").body().contains("<svg id=\"chart-lag\""));
+        }
+    }
+
+    /** The shipped alert rules and dashboard query only series this app exports (they would stay silent or empty otherwise). */
+    private static void assertEveryMetricNamedIsExported(String metrics) {
+        Set<String> exported = new HashSet<>();
+        metrics.lines().filter(line -> !line.startsWith("#")).forEach(line -> exported.add(line.split("[{ ]", 2)[0]));
+        Path root = Path.of("..", "..");
+        for (Path file : List.of(root.resolve("deploy/prometheus/alerts.yml"), root.resolve("deploy/grafana/dashboards/pipeline.json"))) {
+            Matcher named = Pattern.compile("\\bpipeline_[a-z_]+\\b").matcher(readString(file));
+            Set<String> names = new HashSet<>();
+            while (named.find()) {
+                names.add(named.group());
+            }
+            assertTrue(names.size() >= 6, file + " names metrics: " + names);
+            names.removeAll(exported);
+            assertTrue(names.isEmpty(), file + " names metrics the app does not export: " + names);
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
