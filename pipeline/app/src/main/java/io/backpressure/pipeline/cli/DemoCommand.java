@@ -53,13 +53,16 @@ final class DemoCommand implements Callable<Integer> {
             + "<data-dir>/secure): every client connects with the same kafka.* settings")
     boolean secure;
 
+    @Option(names = "--json", description = "one JSON summary on standard output (progress goes to standard error)")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         waitAtMost = Durations.parse("--timeout", timeout);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         ConfigLoader loader = options.loader();
         if (!options.overrides.containsKey("pipeline.handler.simulated.failure-rate")) {
             loader.set("pipeline.handler.simulated.failure-rate", Double.toString(failureRate));
@@ -78,8 +81,12 @@ final class DemoCommand implements Callable<Integer> {
     private int demo(PipelineConfig config, PrintWriter out) {
         try (PipelineApp app = PipelineApp.start(config)) {
             Tally.Summary summary = runAndAccount(app, config, "demo-" + System.currentTimeMillis(), out);
-            out.println(summary.line());
-            out.flush();
+            if (json) {
+                JsonOutput.print(spec.commandLine().getOut(), summary);
+            } else {
+                out.println(summary.line());
+                out.flush();
+            }
             return summary.missing() == 0 ? 0 : 1;
         }
     }

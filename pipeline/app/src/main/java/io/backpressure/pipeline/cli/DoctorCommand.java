@@ -1,6 +1,5 @@
 package io.backpressure.pipeline.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backpressure.pipeline.config.ConfigurationException;
 import io.backpressure.pipeline.config.Durations;
 import io.backpressure.pipeline.config.PipelineConfig;
@@ -45,7 +44,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         boolean blocked = findings.stream().anyMatch(f -> f.severity() == Finding.Severity.FAIL);
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(Map.of("sound", !blocked, "findings", findings)));
+            JsonOutput.print(out, Map.of("sound", !blocked, "findings", findings));
         } else {
             findings.forEach(f -> out.println(f.line()));
             out.println(blocked ? "doctor: something above blocks running the pipeline" : "doctor: sound");

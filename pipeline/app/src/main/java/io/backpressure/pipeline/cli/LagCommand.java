@@ -59,6 +59,8 @@ final class LagCommand implements Callable<Integer> {
         SplittableRandom jitter = new SplittableRandom();
         LagReport report = new LagReport(samples);
         Set<String> topics = Set.of(config.topics().input());
+        Reachability.quietKafkaClients();
+        Reachability.requireBroker(config);
         try (LagReader reader = new LagReader(config.kafka().clients(), Clock.systemUTC())) {
             for (int i = 0; i < samples; i++) {
                 if (i > 0) {

@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +42,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--reason", split = ",", required = true,
-            description = "drop reasons to replay: RETRIES_EXHAUSTED, NON_RETRYABLE, DEADLINE_EXCEEDED, RETRY_BUDGET_EXHAUSTED, UNDECODABLE, INVALID_RETRY_STATE, RESULT_TOO_LARGE")
-    List<String> reasons;
+    @Option(names = "--reason", split = ",",
+            description = "drop reasons to replay (required, except with --dry-run, which then surveys all): RETRIES_EXHAUSTED, NON_RETRYABLE, DEADLINE_EXCEEDED, RETRY_BUDGET_EXHAUSTED, UNDECODABLE, INVALID_RETRY_STATE, RESULT_TOO_LARGE")
+    List<String> reasons = List.of();
 
     @Option(names = "--since", description = "only drops at or after this time: an ISO instant (2026-11-26T10:00:00Z) or an age (2h)")
     String since;
@@ -62,6 +64,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "replay more than 10,000 requests without asking")
     boolean yes;
 
+    @Option(names = "--json", description = "one JSON summary on standard output (progress and questions go to standard error)")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -69,38 +74,78 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PipelineConfig config = options.load();
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter human = json ? spec.commandLine().getErr() : out;
         ReplayFilter filter = new ReplayFilter(chosenReasons(), instant("--since", since), instant("--until", until));
         Pacer pacer = Pacer.of(parseRate());
+        Reachability.quietKafkaClients();
+        Reachability.requireBroker(config);
         Map<DropReason, DropSurvey.ReasonSummary> survey = DropSurvey.survey(config.kafka().clients(), config.kafka().applicationId(),
                 config.topics().dropped(), filter, TOP_ERRORS);
         long total = survey.values().stream().mapToLong(DropSurvey.ReasonSummary::count).sum();
         if (dryRun) {
-            printSurvey(out, survey, config.topics().dropped());
-            out.printf("dry run: %,d request(s) would be replayed to %s; nothing was written%n", total, config.topics().input());
-            out.flush();
-            return 0;
-        }
-        if (total == 0) {
-            out.printf("nothing to replay from %s for %s%n", config.topics().dropped(), filter.reasons());
-            out.flush();
-            return 0;
-        }
-        if (total > CONFIRM_ABOVE && !yes) {
-            Integer refused = askFirst(out, total, pacer, config.topics().input());
-            if (refused != null) {
-                return refused;
+            if (json) {
+                JsonOutput.print(out, summary(config, 0, total, survey));
+            } else {
+                printSurvey(out, survey, config.topics().dropped());
+                out.printf("dry run: %,d request(s) would be replayed to %s; nothing was written%n", total, config.topics().input());
+                out.flush();
             }
+            return 0;
         }
-        ReplayProgress progress = new ReplayProgress(out, System.console() != null, total);
-        long replayed = new DroppedReplayer(config.kafka().clients(), config.kafka().applicationId(), config.topics().dropped(),
-                config.topics().input()).replay(filter, pacer, p -> progress.update(p.replayedInAll()));
-        progress.done(replayed);
-        out.printf("replayed %,d dropped request(s) from %s to %s%n", replayed, config.topics().dropped(), config.topics().input());
-        out.flush();
+        long replayed = 0;
+        if (total == 0) {
+            human.printf("nothing to replay from %s for %s%n", config.topics().dropped(), filter.reasons());
+            human.flush();
+        } else {
+            if (total > CONFIRM_ABOVE && !yes) {
+                Integer refused = askFirst(human, total, pacer, config.topics().input());
+                if (refused != null) {
+                    return refused;
+                }
+            }
+            ReplayProgress progress = new ReplayProgress(human, System.console() != null, total);
+            replayed = new DroppedReplayer(config.kafka().clients(), config.kafka().applicationId(), config.topics().dropped(),
+                    config.topics().input()).replay(filter, pacer, p -> progress.update(p.replayedInAll()));
+            progress.done(replayed);
+            human.printf("replayed %,d dropped request(s) from %s to %s%n", replayed, config.topics().dropped(), config.topics().input());
+            human.flush();
+        }
+        if (json) {
+            JsonOutput.print(out, summary(config, replayed, total, survey));
+        }
         return 0;
     }
 
+    /** {@code --json}: what was (or, in a dry run, would be) replayed, and the survey per reason. */
+    private Map<String, Object> summary(PipelineConfig config, long replayed, long total, Map<DropReason, DropSurvey.ReasonSummary> survey) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("dryRun", dryRun);
+        doc.put("from", config.topics().dropped());
+        doc.put("to", config.topics().input());
+        doc.put("matching", total);
+        doc.put("replayed", replayed);
+        List<Map<String, Object>> reasons = new ArrayList<>();
+        for (DropSurvey.ReasonSummary s : survey.values()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("reason", s.reason().name());
+            row.put("count", s.count());
+            row.put("oldest", s.oldest() == null ? null : s.oldest().toString());
+            row.put("newest", s.newest() == null ? null : s.newest().toString());
+            row.put("topErrors", s.topErrors().stream().map(e -> Map.of("error", e.getKey(), "count", e.getValue())).toList());
+            reasons.add(row);
+        }
+        doc.put("reasons", reasons);
+        return doc;
+    }
+
     private Set<DropReason> chosenReasons() {
+        if (reasons.isEmpty()) {
+            if (!dryRun) {
+                throw new ParameterException(spec.commandLine(), "--reason is required to replay: name the reasons whose cause is fixed"
+                        + " (--dry-run without --reason shows every reason's drops)");
+            }
+            return EnumSet.allOf(DropReason.class);
+        }
         Set<DropReason> chosen = EnumSet.noneOf(DropReason.class);
         for (String r : reasons) {
             try {

@@ -3,6 +3,7 @@ package io.backpressure.pipeline.cli;
 import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Handlers;
+import io.backpressure.pipeline.handler.RequestHandler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +44,10 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineConfig config = loader.load();
         PrintWriter out = spec.commandLine().getOut();
-        PipelineApp app = PipelineApp.start(config, Handlers.create(config, HandlerJars.loader(handlerJars, spec.commandLine())));
+        RequestHandler handler = Handlers.create(config, HandlerJars.loader(handlerJars, spec.commandLine()));
+        Reachability.requireBroker(config);
+        Reachability.requireRegistry(config);
+        PipelineApp app = PipelineApp.start(config, handler);
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean failed = new AtomicBoolean();
         app.onStateChange((now, before) -> {

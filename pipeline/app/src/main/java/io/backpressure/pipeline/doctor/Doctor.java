@@ -80,7 +80,11 @@ public final class Doctor {
             findings.add(Finding.fail("broker", where + " did not answer within " + timeout.toSeconds()
                     + " s: is it running, and are kafka.security.protocol and its settings right?"));
         } catch (ExecutionException e) {
-            findings.add(Finding.fail("broker", where + " refused: " + e.getCause().getMessage()));
+            // The admin client's own API timeout, the same bound, may fire first.
+            findings.add(Finding.fail("broker", e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? where + " did not answer within " + timeout.toSeconds() + " s: is it running, and are kafka.security.protocol and its"
+                            + " settings right?"
+                    : where + " refused: " + e.getCause().getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             findings.add(Finding.fail("broker", "interrupted"));

@@ -4,18 +4,20 @@ import static io.backpressure.pipeline.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** Help and version on every command, as command-line tools conventionally offer them; durations as durations. */
 class CliConventionsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"local", "demo", "run", "produce", "lag", "replay", "bench", "simulate", "config", "simulate backoff",
+    @ValueSource(strings = {"local", "demo", "run", "produce", "lag", "replay", "bench", "simulate", "config", "doctor", "simulate backoff",
             "simulate overload"})
     void everyCommandAnswersHelpAndDashHWithItsUsageAndExit0(String command) {
         for (String flag : new String[] {"--help", "-h"}) {
@@ -23,6 +25,8 @@ class CliConventionsTest {
             String[] result = run(args);
             assertEquals("0", result[0], command + " " + flag + ": " + result[2]);
             assertTrue(result[1].startsWith("Usage: pipeline " + command), command + " " + flag + " printed:\n" + result[1]);
+            assertTrue(result[1].contains("Exit codes:") && result[1].contains("2   usage or configuration error"),
+                    command + " " + flag + " documents the exit codes:\n" + result[1]);
         }
     }
 
@@ -56,5 +60,22 @@ class CliConventionsTest {
         assertEquals("2", twice[0], twice[2]);
         String[] unknownOption = run("lag", "--no-such-flag");
         assertEquals("2", unknownOption[0]);
+    }
+
+    @Test
+    void configPrintsItsSettingsAsJson() throws Exception {
+        String[] result = run("config", "--json", "--set", "pipeline.window.capacity=7");
+        assertEquals("0", result[0], result[2]);
+        JsonNode doc = new ObjectMapper().readTree(result[1]);
+        assertTrue(doc.get("valid").asBoolean());
+        JsonNode capacity = null;
+        for (JsonNode setting : doc.get("settings")) {
+            if (setting.get("name").asText().equals("pipeline.window.capacity")) {
+                capacity = setting;
+            }
+        }
+        assertEquals("7", capacity.get("value").asText(), doc.toString());
+        assertEquals("flag", capacity.get("source").asText());
+        assertEquals("PIPELINE_WINDOW_CAPACITY", capacity.get("env").asText());
     }
 }
