@@ -8,7 +8,7 @@ public final class Bench {
     /** The scenarios, named on the command line in lower case with dashes ({@code littles-law}). */
     public enum Scenario {
         OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD, CHAOS, RESTART, ADAPTIVE,
-        REPLAY;
+        REPLAY, SCALE_OUT;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -66,6 +66,7 @@ public final class Bench {
                 case RESTART -> RestartBench.run(env);
                 case ADAPTIVE -> AdaptiveBench.run(env, limit, svg);
                 case REPLAY -> ReplayBench.run(env, records != null ? records : 100_000);
+                case SCALE_OUT -> ScaleOutBench.run(env, records != null ? records : 240_000);
                 case CHAOS -> throw new IllegalArgumentException("chaos runs on a stack of its own: use Bench.chaos");
             };
         }

@@ -2,18 +2,12 @@ package io.backpressure.pipeline.bench;
 
 import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
-import io.backpressure.pipeline.broker.Ports;
 import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.produce.ProduceSpec;
 import io.backpressure.pipeline.produce.RequestProducer;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,7 +30,6 @@ final class RestartBench {
     private static final int PARTITIONS = 12;
     private static final double RATE_PER_SECOND = 500;
     private static final Duration STEADY = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private RestartBench() {
     }
@@ -75,18 +68,18 @@ final class RestartBench {
         AtomicBoolean stopProducing = new AtomicBoolean();
         CompletableFuture<Long> producing = CompletableFuture.supplyAsync(() -> new RequestProducer(env.clients(),
                 env.registryUrl(), config.topics().input(), Clock.systemUTC()).produce(spec, n -> { }, stopProducing::get));
-        Instance[] instances = {new Instance(shared, "a", staticMembership), new Instance(shared, "b", staticMembership)};
+        AppInstance[] instances = {new AppInstance(shared, "a", staticMembership), new AppInstance(shared, "b", staticMembership)};
         try (ResultGaps gaps = new ResultGaps(env.clients(), config.topics().results())) {
-            for (Instance instance : instances) {
+            for (AppInstance instance : instances) {
                 instance.start();
             }
-            for (Instance instance : instances) {
+            for (AppInstance instance : instances) {
                 instance.awaitReady();
             }
             LagSampler lag = new LagSampler(env, config);
             lag.sampleFor(STEADY);
             gaps.startMeasuring();
-            for (Instance instance : instances) {
+            for (AppInstance instance : instances) {
                 long stopping = System.nanoTime();
                 instance.stopGracefully();
                 long starting = System.nanoTime();
@@ -94,7 +87,7 @@ final class RestartBench {
                 instance.awaitReady();
                 long ready = System.nanoTime();
                 out.printf("  instance %s restarted and ready in %.1f s (stopped in %.1f s, then ready %.1f s after its start)%n",
-                        instance.name, (ready - stopping) / 1e9, (starting - stopping) / 1e9, (ready - starting) / 1e9);
+                        instance.name(), (ready - stopping) / 1e9, (starting - stopping) / 1e9, (ready - starting) / 1e9);
                 out.flush();
                 lag.sampleFor(STEADY);
             }
@@ -108,7 +101,7 @@ final class RestartBench {
             out.flush();
             return new long[] {longestGap, lag.peak, summary.missing()};
         } finally {
-            for (Instance instance : instances) {
+            for (AppInstance instance : instances) {
                 instance.kill();
             }
         }
@@ -123,55 +116,6 @@ final class RestartBench {
                 summary = reader.poll(Duration.ofMillis(500)).summarize(produced, spec::requestId);
             } while (summary.missing() > 0 && System.nanoTime() < deadline);
             return summary;
-        }
-    }
-
-    /** One instance in its own JVM, with its own state directory and status port; restartable with the same identity. */
-    private static final class Instance {
-        private final String name;
-        private final ConfigLoader config;
-        private final int port = Ports.ephemeral();
-        private AppJvm jvm;
-        private int starts;
-
-        Instance(ConfigLoader shared, String name, boolean staticMembership) {
-            this.name = name;
-            PipelineConfig base = shared.load();
-            this.config = new ConfigLoader();
-            shared.effectiveValues().forEach(config::set);
-            config.set("pipeline.state-dir", Path.of(base.kafka().stateDir(), name).toString())
-                    .set("pipeline.http.port", Integer.toString(port))
-                    .set("pipeline.instance-id", staticMembership ? base.kafka().applicationId() + "-" + name : "");
-        }
-
-        void start() {
-            jvm = AppJvm.start(config, Path.of(config.load().kafka().stateDir(), "app-" + (++starts) + ".log"));
-        }
-
-        void awaitReady() throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (java.io.IOException notUpYet) {
-                    // the JVM is still starting
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("instance " + name + " not ready within 90 s: " + jvm.log());
-        }
-
-        void stopGracefully() throws InterruptedException {
-            jvm.close();
-        }
-
-        void kill() throws InterruptedException {
-            if (jvm != null) {
-                jvm.kill();
-            }
         }
     }
 
