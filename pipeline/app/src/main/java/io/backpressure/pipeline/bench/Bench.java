@@ -66,7 +66,7 @@ public final class Bench {
                 case RESTART -> RestartBench.run(env);
                 case ADAPTIVE -> AdaptiveBench.run(env, limit, svg);
                 case REPLAY -> ReplayBench.run(env, records != null ? records : 100_000);
-                case SCALE_OUT -> ScaleOutBench.run(env, records != null ? records : 240_000);
+                case SCALE_OUT -> ScaleOutBench.run(env, records != null ? records : 360_000);
                 case CHAOS -> throw new IllegalArgumentException("chaos runs on a stack of its own: use Bench.chaos");
             };
         }

@@ -10,23 +10,46 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code /metrics} (Prometheus text), {@code /health/live}, {@code /health/ready} (ready only when Kafka
- * Streams is RUNNING), {@code /api/status} (JSON) and {@code /} (the live status page, built into the jar).
+ * Streams is RUNNING), {@code /api/status} (JSON), {@code /api/history} (the charts' last 15 minutes, sampled here
+ * every second) and {@code /} (the live status page, built into the jar).
  */
 public final class StatusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
     private static final Set<String> NOT_ALIVE = Set.of("ERROR", "PENDING_ERROR", "NOT_RUNNING", "PENDING_SHUTDOWN");
 
     private final HttpServer server;
     private final StatusSource source;
     private final ObjectMapper json = new ObjectMapper();
     private final byte[] page;
+    private final StatusHistory history = new StatusHistory();
+    private final ScheduledExecutorService sampler;
 
     private StatusServer(HttpServer server, StatusSource source) {
         this.server = server;
         this.source = source;
         this.page = resource("/web/status.html");
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-status-history");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(this::sample, 0, StatusHistory.INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void sample() {
+        try {
+            history.record(source.status());
+        } catch (RuntimeException e) {
+            // A failed sample is a gap in the charts; the sampler must keep running.
+            LOG.debug("status sample failed: {}", e.getMessage());
+        }
     }
 
     public static StatusServer start(String host, int port, StatusSource source) {
@@ -38,6 +61,8 @@ public final class StatusServer implements AutoCloseable {
             http.createContext("/health/live", ex -> server.health(ex, !NOT_ALIVE.contains(source.streamsState())));
             http.createContext("/health/ready", ex -> server.health(ex, "RUNNING".equals(source.streamsState())));
             http.createContext("/api/status", ex -> server.reply(ex, 200, "application/json", server.json.writeValueAsBytes(source.status())));
+            http.createContext("/api/history", ex -> server.reply(ex, 200, "application/json",
+                    server.json.writeValueAsBytes(server.history.samples())));
             http.createContext("/", ex -> {
                 if (ex.getRequestURI().getPath().equals("/")) {
                     server.reply(ex, 200, "text/html; charset=utf-8", server.page);
@@ -89,6 +114,7 @@ public final class StatusServer implements AutoCloseable {
 
     @Override
     public void close() {
+        sampler.shutdownNow();
         server.stop(0);
     }
 }

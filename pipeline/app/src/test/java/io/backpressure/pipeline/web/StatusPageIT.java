@@ -20,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -40,8 +42,10 @@ class StatusPageIT {
         PipelineConfig config = ItConfig.forTest("page").set("pipeline.http.port", Integer.toString(port))
                 .set("pipeline.handler.simulated.failure-rate", "0.5").set("pipeline.retry.max-attempts", "1")
                 .set("pipeline.window.limit", "vegas")
-                // A downstream of 5 workers: calls queue there, so the adaptive limit moves and the page has a why to show.
-                .set("pipeline.handler.simulated.latency", "20ms").set("pipeline.handler.simulated.concurrency", "5").load();
+                // A downstream of 5 workers behind a 30 ms timeout: calls queued there time out, a refusal the adaptive
+                // limit always answers by moving, so the page has a why to show.
+                .set("pipeline.handler.simulated.latency", "20ms").set("pipeline.handler.simulated.concurrency", "5")
+                .set("pipeline.handler.timeout", "30ms").load();
         String url = "http://127.0.0.1:" + port + "/";
         try (PipelineApp app = PipelineApp.start(config);
              OutcomeReader reader = new OutcomeReader(config.kafka().bootstrapServers(), config.kafka().schemaRegistryUrl(),
@@ -75,10 +79,10 @@ class StatusPageIT {
             String inFlight = text(dom.stdout, "inFlight");
             long limit = (long) Http.sample(metrics, "pipeline_window_limit");
             assertTrue(inFlight.startsWith("0 / " + limit + " (adaptive, cap 1000;"), inFlight);
-            // Calls queueing at 5 workers moved the limit off its initial 20; the page says to where and why.
+            // Timeouts moved the limit off its initial 20; the page says to where and why.
             String moved = text(dom.stdout, "limitChange").replace("&gt;", ">");
-            assertTrue(moved.matches("window limit (raised|lowered) \\d+ -> " + limit + ": latency [0-9.]+ ms against [0-9.]+ ms with no load, "
-                    + "\\d+ in flight.* \\(\\d+ s ago\\)"), moved);
+            assertTrue(moved.matches("window limit (raised|lowered) \\d+ -> " + limit + ": (a call timed out or was refused \\(429/503\\) with|latency "
+                    + "[0-9.]+ ms against [0-9.]+ ms with no load,) \\d+ in flight.* \\(\\d+ s ago\\)"), moved);
             assertTrue(Files.size(screenshot) > 10_000, "screenshot written to " + screenshot);
             assertTrue(dom.stdout.contains("<td>RETRIES_EXHAUSTED</td><td>SimulatedFailure: downstream returned an error</td>"),
                     "the error behind the drops is shown:\n" + dom.stdout);
@@ -106,6 +110,35 @@ class StatusPageIT {
             assertTrue(pause.matches(
                     "paused since .+ after \\d+ failures in a row \\(last: SimulatedFailure: downstream returned an error\\);.*"), pause);
             assertTrue(Pattern.compile("<td>STALLED since [^<]+</td>").matcher(dom.stdout).find(), "a stalled partition:\n" + dom.stdout);
+        }
+    }
+
+    /** Opened after a minute of traffic, the page draws that minute at once from the app's own history. */
+    @Test
+    void aPageOpenedLateDrawsTheLastMinutesAtOnce() throws Exception {
+        requireChromium();
+        int port = Ports.ephemeral();
+        PipelineConfig config = ItConfig.forTest("page-history").set("pipeline.http.port", Integer.toString(port)).load();
+        String url = "http://127.0.0.1:" + port + "/";
+        try (PipelineApp app = PipelineApp.start(config)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Long> traffic = CompletableFuture.supplyAsync(() -> new RequestProducer(config.kafka().bootstrapServers(),
+                    config.kafka().schemaRegistryUrl(), config.topics().input(), Clock.systemUTC())
+                    .produce(new ProduceSpec(4_000, 40, 50, 10, null, "history"), n -> { }, stop::get));
+            Await.until("40 samples of history", Duration.ofSeconds(120),
+                    () -> count(Http.get(url + "api/history").body(), "\"timeMillis\"") >= 40);
+            Browser dom = chromium(Files.createTempDirectory("chromium-profile"), "--dump-dom", url);
+            // The drawn lines, not the script's template of one (data-name="${s.name}").
+            Matcher lines = Pattern.compile("<polyline class=\"series\" data-name=\"([^\"$]+)\"[^>]* points=\"([^\"]*)\"").matcher(dom.stdout);
+            int series = 0;
+            while (lines.find()) {
+                series++;
+                int points = lines.group(2).isBlank() ? 0 : lines.group(2).trim().split(" ").length;
+                assertTrue(points >= 30, lines.group(1) + " drew " + points + " points on first load");
+            }
+            assertTrue(series >= 6, "series drawn:\n" + dom.stdout);
+            stop.set(true);
+            traffic.join();
         }
     }
 
