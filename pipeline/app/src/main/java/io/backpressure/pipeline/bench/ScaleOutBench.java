@@ -197,12 +197,17 @@ final class ScaleOutBench {
         throw new IllegalStateException("the instances did not settle on one owner per partition within 60 s");
     }
 
-    /** The input topic's lag summed over every instance's /metrics; each partition must be exported exactly once. */
+    /**
+     * The input topic's lag summed over every instance's /metrics; each partition must be exported exactly once, and
+     * every instance must own some (else it would only wait for a probing rebalance, and measure nothing).
+     */
     private static long exportedLag(List<AppInstance> fleet, String input) throws Exception {
         Set<String> partitions = new HashSet<>();
         double sum = 0;
+        int owners = 0;
         for (AppInstance instance : fleet) {
             Matcher m = INPUT_LAG.matcher(instance.metrics());
+            boolean owns = false;
             while (m.find()) {
                 if (m.group(1).contains("topic=\"" + input + "\"")) {
                     Matcher partition = Pattern.compile("partition=\"(\\d+)\"").matcher(m.group(1));
@@ -210,11 +215,16 @@ final class ScaleOutBench {
                         throw new IllegalStateException("partition " + partition.group(1) + " exported twice");
                     }
                     sum += Double.parseDouble(m.group(2));
+                    owns = true;
                 }
             }
+            owners += owns ? 1 : 0;
         }
         if (partitions.size() != PARTITIONS) {
             throw new IllegalStateException(partitions.size() + " of " + PARTITIONS + " partitions exported");
+        }
+        if (owners < fleet.size()) {
+            throw new IllegalStateException("only " + owners + " of " + fleet.size() + " instances own input partitions");
         }
         return (long) sum;
     }

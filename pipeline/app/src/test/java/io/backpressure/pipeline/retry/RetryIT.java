@@ -116,7 +116,7 @@ class RetryIT {
                     Await.until("released retries in flight and more waiting before kill " + run, Duration.ofSeconds(90), () -> {
                         reader.poll(Duration.ofMillis(50));
                         String m = scrape(metrics);
-                        return Http.sample(m, "pipeline_retries_released") >= 300 && Http.sample(m, "pipeline_window_in_flight") >= 100
+                        return Http.sample(m, "pipeline_retries_released_total") >= 300 && Http.sample(m, "pipeline_window_in_flight") >= 100
                                 && Http.sample(m, "pipeline_retry_pending") >= 50;
                     }, app::log);
                     app.kill();
