@@ -67,10 +67,15 @@ final class ScaleOutBench {
             out.flush();
         }
         lagAgrees &= lagChecks > 0;
-        return new BenchResult("scale-out").put("instances", counts).put("perSecond", perSecond.stream().map(d -> (double) Math.round(d)).toList())
-                .put("efficiency", efficiency.stream().map(d -> Math.round(d * 1000) / 1000.0).toList()).put("cpuBusy", cpuBusy).put("lagAgrees", lagAgrees)
-                .put("lagChecks", lagChecks).put("missing", missing).put("partitions", PARTITIONS).put("records", records)
-                .put("windowPerInstance", 200).put("downstreamLatencyMs", 20);
+        return new BenchResult("scale-out")
+                .put("instances", counts)
+                .put("perSecond", perSecond.stream().map(d -> (double) Math.round(d)).toList())
+                .put("efficiency", efficiency.stream().map(d -> Math.round(d * 1000) / 1000.0).toList())
+                .put("cpuBusy", cpuBusy)
+                .put("lagAgrees", lagAgrees)
+                .put("lagChecks", lagChecks)
+                .put("missing", missing)
+                .put("partitions", PARTITIONS).put("records", records).put("windowPerInstance", 200).put("downstreamLatencyMs", 20);
     }
 
     private record Run(double perSecond, double cpuBusy, boolean lagAgrees, int lagChecks, int lagChecksAgreed, long missing) {

@@ -39,17 +39,11 @@ class FleetLagMetricsIT {
                 .set("pipeline.window.capacity", "20")
                 .set("pipeline.handler.simulated.latency", "2s").set("pipeline.handler.simulated.distribution", "fixed")
                 .set("pipeline.handler.timeout", "5s")
-                .set("pipeline.lag.refresh-interval", "300ms")
-                // The second instance starts a moment after the first, which may take every task: Kafka Streams gives a
-                // newcomer active tasks at once only where it counts as caught up on their state.
-                .set("kafka.acceptable.recovery.lag", "1000000000");
+                .set("pipeline.lag.refresh-interval", "300ms");
         PipelineConfig first = loader.set("pipeline.http.port", Integer.toString(Ports.ephemeral())).load();
         PipelineConfig second = loader.set("pipeline.state-dir", Path.of(first.kafka().stateDir() + "-second").toString())
                 .set("pipeline.http.port", Integer.toString(Ports.ephemeral())).load();
         ItConfig.createTopics(first);
-        int count = 2_000;
-        new RequestProducer(first.kafka().bootstrapServers(), first.kafka().schemaRegistryUrl(), first.topics().input(), Clock.systemUTC())
-                .produce(new ProduceSpec(count, 0, 100, 10, null, "fleet"), n -> { });
         String input = first.topics().input();
         String app = first.kafka().applicationId();
         try (PipelineApp a = PipelineApp.start(first); PipelineApp b = PipelineApp.start(second);
@@ -65,6 +59,10 @@ class FleetLagMetricsIT {
                 last[0] = "A " + fromA + ", B " + fromB;
                 return !fromA.isEmpty() && !fromB.isEmpty() && both.isEmpty() && all.size() == 4;
             }, () -> last[0]);
+            // The backlog comes once the two share the partitions: this test is about metrics, not about a newcomer
+            // joining while the other instance's window is full (see the README's "Running many instances").
+            new RequestProducer(first.kafka().bootstrapServers(), first.kafka().schemaRegistryUrl(), input, Clock.systemUTC())
+                    .produce(new ProduceSpec(2_000, 0, 100, 10, null, "fleet"), n -> { });
             // Lag only falls now (everything is produced): Kafka's reading from a second before the scrape bounds the
             // instances' figures from above, and one after it from below. Counted twice, the sum would be far above.
             long[] before = {groupLag(kafka, app, input), System.nanoTime()};
