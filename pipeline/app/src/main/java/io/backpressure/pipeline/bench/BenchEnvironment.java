@@ -1,5 +1,8 @@
 package io.backpressure.pipeline.bench;
 
+import io.backpressure.pipeline.config.PipelineConfig;
+import io.backpressure.pipeline.audit.Tally;
+import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.topology.TopicSetup;
 import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.ConfigLoader;
@@ -102,6 +105,23 @@ public final class BenchEnvironment implements AutoCloseable {
         double s = (System.nanoTime() - start) / 1e9;
         out.printf("  produced in %.1f s (%,.0f/s)%n", s, count / s);
         out.flush();
+    }
+
+    /**
+     * Reads the results and dropped topics until every id of {@code spec}'s first {@code produced} requests is
+     * accounted for, or two minutes pass: a benchmark's audit after its run.
+     */
+    public Tally.Summary audit(PipelineConfig config, ProduceSpec spec, long produced) {
+        String prefix = spec.idPrefix() + "-";
+        try (OutcomeReader reader = new OutcomeReader(clients, registryUrl, config.topics().results(), config.topics().dropped(),
+                id -> id.startsWith(prefix), true)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            Tally.Summary summary;
+            do {
+                summary = reader.poll(Duration.ofMillis(500)).summarize(produced, spec::requestId);
+            } while (summary.missing() > 0 && System.nanoTime() < deadline);
+            return summary;
+        }
     }
 
     /** Sum of the topic's end offsets: records written to it so far. */

@@ -1,6 +1,5 @@
 package io.backpressure.pipeline.bench;
 
-import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
 import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.config.ConfigLoader;
@@ -95,7 +94,7 @@ final class RestartBench {
             long longestGap = gaps.stopMeasuring();
             stopProducing.set(true);
             long produced = producing.join();
-            Tally.Summary summary = audit(env, config, spec, produced);
+            Tally.Summary summary = env.audit(config, spec, produced);
             out.printf("  longest time a partition had no result: %.1f s; lag peak %,d records; %s%n", longestGap / 1000.0, lag.peak,
                     summary.line());
             out.flush();
@@ -104,18 +103,6 @@ final class RestartBench {
             for (AppInstance instance : instances) {
                 instance.kill();
             }
-        }
-    }
-
-    private static Tally.Summary audit(BenchEnvironment env, PipelineConfig config, ProduceSpec spec, long produced) {
-        try (OutcomeReader reader = new OutcomeReader(env.clients(), env.registryUrl(), config.topics().results(),
-                config.topics().dropped(), id -> id.startsWith("restart-"), true)) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            Tally.Summary summary;
-            do {
-                summary = reader.poll(Duration.ofMillis(500)).summarize(produced, spec::requestId);
-            } while (summary.missing() > 0 && System.nanoTime() < deadline);
-            return summary;
         }
     }
 

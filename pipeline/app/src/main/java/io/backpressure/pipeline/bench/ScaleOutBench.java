@@ -1,6 +1,5 @@
 package io.backpressure.pipeline.bench;
 
-import io.backpressure.pipeline.audit.OutcomeReader;
 import io.backpressure.pipeline.audit.Tally;
 import io.backpressure.pipeline.config.ConfigLoader;
 import io.backpressure.pipeline.config.PipelineConfig;
@@ -161,7 +160,7 @@ final class ScaleOutBench {
             }
             double perSecond = (ninetieth[1] - tenth[1]) / ((ninetieth[0] - tenth[0]) / 1e9);
             double cpuBusy = (double) (cpuAtNinetieth[0] - cpuAtTenth[0]) / Math.max(1, cpuAtNinetieth[1] - cpuAtTenth[1]);
-            Tally.Summary summary = audit(env, config, spec, records);
+            Tally.Summary summary = env.audit(config, spec, records);
             return new Run(perSecond, cpuBusy, agreed == checks, checks, agreed, summary.missing());
         } finally {
             for (AppInstance instance : fleet) {
@@ -232,19 +231,6 @@ final class ScaleOutBench {
             throw new IllegalStateException("only " + owners + " of " + fleet.size() + " instances own input partitions");
         }
         return (long) sum;
-    }
-
-    private static Tally.Summary audit(BenchEnvironment env, PipelineConfig config, ProduceSpec spec, long produced) {
-        String prefix = spec.idPrefix() + "-";
-        try (OutcomeReader reader = new OutcomeReader(env.clients(), env.registryUrl(), config.topics().results(),
-                config.topics().dropped(), id -> id.startsWith(prefix), true)) {
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            Tally.Summary summary;
-            do {
-                summary = reader.poll(Duration.ofMillis(500)).summarize(produced, spec::requestId);
-            } while (summary.missing() > 0 && System.nanoTime() < deadline);
-            return summary;
-        }
     }
 
     /** The group's committed-offset lag on the input, read from Kafka every 100 ms on a thread of its own. */

@@ -78,4 +78,11 @@ class CliConventionsTest {
         assertEquals("flag", capacity.get("source").asText());
         assertEquals("PIPELINE_WINDOW_CAPACITY", capacity.get("env").asText());
     }
+
+    @Test
+    void replayWithoutAReasonIsAUsageErrorUnlessItIsADryRun() {
+        String[] result = run("replay");
+        assertEquals("2", result[0], result[1] + result[2]);
+        assertTrue(result[2].contains("--reason is required to replay: name the reasons whose cause is fixed"), result[2]);
+    }
 }
