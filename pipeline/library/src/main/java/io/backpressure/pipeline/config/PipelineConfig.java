@@ -104,10 +104,26 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
             // Kafka Streams appends each stream thread's index to it.
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         }
+        // A stream thread polls again, and so takes part in a rebalance, only once it has handed every record of its
+        // last poll to the window; with the window full that takes as long as the window needs to work through them.
+        // Kafka Streams' 1,000 records per poll kept a newcomer out of its partitions for minutes beside a window of slow
+        // calls; a window's worth keeps the thread polling every few call latencies. (Each loop drains the per-partition
+        // buffers before the next poll, so they need no bound; a smaller one cost throughput.)
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), Math.min(1000, window.capacity()));
         props.putAll(kafka.streamsOverrides());
+        if (setsPollRecords(kafka.streamsOverrides())) {
+            props.remove(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+        }
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;
+    }
+
+    /** Whether these properties set the records per poll in any form Kafka Streams reads, which then wins over ours. */
+    public static boolean setsPollRecords(Map<?, ?> properties) {
+        String key = ConsumerConfig.MAX_POLL_RECORDS_CONFIG;
+        return properties.containsKey(key) || properties.containsKey(StreamsConfig.consumerPrefix(key))
+                || properties.containsKey(StreamsConfig.mainConsumerPrefix(key));
     }
 
     /** Delay topic for requests waiting for attempt {@code attempt + 1}: named after the input topic and the attempt. */

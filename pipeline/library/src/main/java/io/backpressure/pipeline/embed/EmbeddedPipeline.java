@@ -9,6 +9,8 @@ import io.backpressure.pipeline.window.Window;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The pipeline added to an application's topology: what the application's Kafka Streams client needs from it, and
@@ -36,6 +38,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
      */
     public Properties streamsProperties(Properties application) {
         Properties merged = config.streamsProperties();
+        if (PipelineConfig.setsPollRecords(application)) {
+            merged.remove(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+        }
         merged.putAll(application);
         Object guarantee = merged.get("processing.guarantee");
         if (!config.kafka().guarantee().streamsName().equals(guarantee)) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,23 @@ class ConfigLoaderTest {
         assertEquals(ProcessingGuarantee.EXACTLY_ONCE_V2, config.kafka().guarantee());
         assertEquals("2", config.streamsProperties().get("num.stream.threads"));
         assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
+    }
+
+    @Test
+    void recordsPerPollFollowTheWindowUnlessKafkaSettingsSayOtherwise() {
+        Map<String, Object> small = mainConsumer(new ConfigLoader().set("pipeline.window.capacity", "20"));
+        assertEquals(20, small.get("max.poll.records"));
+        assertEquals(1000, mainConsumer(new ConfigLoader().set("pipeline.window.capacity", "5000")).get("max.poll.records"));
+        assertEquals(300, mainConsumer(new ConfigLoader().set("pipeline.window.capacity", "20").set("kafka.max.poll.records", "300"))
+                .get("max.poll.records"));
+        assertEquals(300, mainConsumer(new ConfigLoader().set("kafka.consumer.max.poll.records", "300")).get("max.poll.records"));
+    }
+
+    /** The main consumer's settings as Kafka Streams derives them from the pipeline's properties. */
+    private static Map<String, Object> mainConsumer(ConfigLoader loader) {
+        Map<String, Object> configs = new StreamsConfig(loader.load().streamsProperties()).getMainConsumerConfigs("group", "client", 0);
+        configs.computeIfPresent("max.poll.records", (k, v) -> Integer.valueOf(v.toString()));
+        return configs;
     }
 
     @Test
