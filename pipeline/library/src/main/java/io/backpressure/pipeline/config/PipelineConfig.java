@@ -104,6 +104,9 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
             // Kafka Streams appends each stream thread's index to it.
             props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         }
+        // Kafka recommends it, warns at every start without it, and makes it the default in 5.0; a topology without
+        // global stores behaves the same either way.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // A stream thread polls again, and so takes part in a rebalance, only once it has handed every record of its
         // last poll to the window; with the window full that takes as long as the window needs to work through them.
         // Kafka Streams' 1,000 records per poll kept a newcomer out of its partitions for minutes beside a window of slow
