@@ -7,6 +7,7 @@ import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.health.HealthGate;
 import io.backpressure.pipeline.health.Probe;
 import io.backpressure.pipeline.lag.LagMonitor;
+import io.backpressure.pipeline.metrics.InstanceGauges;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
@@ -126,8 +127,8 @@ public final class PipelineApp implements AutoCloseable {
         RestoreProgress restores = new RestoreProgress();
         streams.setGlobalStateRestoreListener(restores);
         new KafkaStreamsMetrics(streams).bindTo(registry);
-        InstanceMeters.bind(registry, instance.window(), health, instance.budget());
-        InstanceMeters.bindStreamsState(registry, streams);
+        InstanceMeters.bindPaused(registry, health);
+        InstanceGauges.bindStreamsState(registry, streams);
         streams.start();
         Set<String> consumed = new LinkedHashSet<>(config.delayTopics());
         consumed.add(config.topics().input());

@@ -2,6 +2,7 @@ package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.metrics.InstanceGauges;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.metrics.RecentDrops;
 import io.backpressure.pipeline.retry.ReleaseLateness;
@@ -24,8 +25,9 @@ public record InstanceState(Window window, CallTimeouts timeouts, Launcher launc
         PipelineStats stats = new PipelineStats(registry);
         Window window = Window.of(config.window());
         CallTimeouts timeouts = new CallTimeouts();
-        return new InstanceState(window, timeouts, new Launcher(config.window().capacity(), window, timeouts),
-                RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund()),
+        RetryBudget budget = RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund());
+        InstanceGauges.bind(registry, window, budget);
+        return new InstanceState(window, timeouts, new Launcher(config.window().capacity(), window, timeouts), budget,
                 stats, new ReleaseLateness(registry), new CommitHolds(stats), new RecentDrops(), outcomeListener);
     }
 

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.backpressure.pipeline.config.ConfigurationException;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.handler.PipelineRecord;
+import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +69,24 @@ class EmbeddedPipelineTest {
         input = driver.createInputTopic("numbers-raw", Serdes.String().serializer(), Serdes.Integer().serializer(), T0, Duration.ZERO);
         results = driver.createOutputTopic("squares", Serdes.String().deserializer(), Serdes.String().deserializer());
         dropped = driver.createOutputTopic("numbers-dropped", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @Test
+    void theEmbeddingApplicationsRegistryGetsTheWindowAndBudgetGauges() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CompletableFuture<Outcome<String>> call = new CompletableFuture<>();
+        Topology topology = new Topology();
+        pipeline = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
+                .topics("numbers", "squares", "numbers-dropped").setting("pipeline.window.capacity", "7")
+                .handler(record -> call).meterRegistry(registry).clock(clock).addTo(topology);
+        driver = new TopologyTestDriver(topology, pipeline.streamsProperties(new Properties()), T0);
+        driver.createInputTopic("numbers", Serdes.String().serializer(), Serdes.Integer().serializer()).pipeInput("k", 3);
+        assertEquals(7.0, registry.get("pipeline.window.capacity").gauge().value());
+        assertEquals(1.0, registry.get("pipeline.window.in.flight").gauge().value(), "the call still running");
+        assertTrue(registry.get("pipeline.retry.budget.tokens").gauge().value() > 0);
+        call.complete(Outcome.success("9"));
+        Await.until("the finished call leaves the window", Duration.ofSeconds(5),
+                () -> registry.get("pipeline.window.in.flight").gauge().value() == 0.0);
     }
 
     @AfterEach
