@@ -211,7 +211,10 @@ public final class ConfigLoader {
         CommitSettings commit = new CommitSettings(
                 CommitSettings.Mode.parse("pipeline.commit.mode", get("pipeline.commit.mode")),
                 duration("pipeline.commit.handover-wait"));
-        return new PipelineConfig(kafka, topics, decode, window, handler, retry, commit, health, observability, lifecycle);
+        OrderingSettings ordering = new OrderingSettings(
+                OrderingSettings.Mode.parse("pipeline.ordering", get("pipeline.ordering")),
+                integer("pipeline.ordering.max-parked"));
+        return new PipelineConfig(kafka, topics, decode, window, handler, retry, commit, ordering, health, observability, lifecycle);
     }
 
     /** Plug-in handlers' own settings; a warning when none of them is for the handler in use, which is likely a mistake. */

@@ -9,7 +9,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The whole validated configuration of one pipeline instance. Bad combinations are refused here, at start. */
 public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSettings decode, WindowSettings window, HandlerSettings handler,
-                             RetrySettings retry, CommitSettings commit, HealthSettings health, ObservabilitySettings observability,
+                             RetrySettings retry, CommitSettings commit, OrderingSettings ordering, HealthSettings health,
+                             ObservabilitySettings observability,
                              LifecycleSettings lifecycle) {
 
     /** Poll often so punctuators that forward finished calls fire on time (the Streams default is 100 ms). */

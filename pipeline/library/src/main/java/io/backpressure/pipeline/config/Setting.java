@@ -78,6 +78,11 @@ public record Setting(String name, String defaultValue, String description) {
             new Setting("pipeline.commit.handover-wait", "1s",
                     "persist: how long a commit waits for calls to finish when its task is leaving (rebalance, stop) before persisting "
                             + "the rest; at most 1.5 x pipeline.handler.timeout + 1s"),
+            new Setting("pipeline.ordering", "unordered",
+                    "unordered: requests run as the window allows; key: one request per key at a time, retries included, later "
+                            + "requests of a busy key wait in order"),
+            new Setting("pipeline.ordering.max-parked", "10000",
+                    "key: requests a task keeps parked behind busy keys at most; past it admission waits for a key to free"),
             new Setting("pipeline.health.pause-after-failures", "200",
                     "retryable failures in a row that pause consumption of the whole instance; 0 = never pause"),
             new Setting("pipeline.health.probe-interval", "1s", "first wait before probing a paused downstream (jittered, doubling)"),

@@ -45,6 +45,8 @@ public final class PipelineTopology {
     public static final String TIMER_STORE = "pipeline-retry-timers";
     /** Requests of calls in flight at a commit, until the commit that holds their outcome; persistent and changelogged. */
     public static final String IN_FLIGHT_STORE = "pipeline-in-flight";
+    /** Key mode: each key's head and the requests parked behind it ({@link KeyOrder}); persistent and changelogged. */
+    public static final String KEY_ORDER_STORE = "pipeline-key-order";
 
     private PipelineTopology() {
     }
@@ -85,6 +87,10 @@ public final class PipelineTopology {
         }
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IN_FLIGHT_STORE), Serdes.Long(),
                 Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
+        if (config.ordering().byKey()) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KEY_ORDER_STORE), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
+        }
         topology.addStateStore(DrainHookStore.builder(DRAIN_HOOK_STORE), PROCESSOR);
         topology.addSink(Router.RESULTS, config.topics().results(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(Router.DROPPED, config.topics().dropped(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);

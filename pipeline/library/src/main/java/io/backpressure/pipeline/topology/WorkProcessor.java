@@ -14,6 +14,7 @@ import io.backpressure.pipeline.window.Window;
 import io.backpressure.pipeline.handler.PipelineRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkProcessor.class);
+    private static final long PARKING_SLICE_NANOS = Duration.ofMillis(10).toNanos();
     /**
      * At most one caught-up commit per second. Under load a partition can look quiet for a tick while its next fetch is
      * on the way; without this bound that asked for about ten commits a second, each flushing the producer.
@@ -91,6 +93,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private AtomicBoolean open;
     /** {@link #forwardFinished()} as one object, not a new method reference for every call admitted. */
     private final Runnable forwardFinishedNow = this::forwardFinished;
+    /** Key mode ({@code pipeline.ordering=key}): which request of each key runs, and the parked ones behind it; else null. */
+    private KeyOrder keyOrder;
+    /** Key mode: heads whose predecessor finished, admitted at the next safe point (never inside an admission's wait). */
+    private ArrayDeque<KeyOrder.Parked> released;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
@@ -127,6 +133,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
         Runnable flushBeforeDeletes = transactional ? null : forwarder::flushProducer;
         persistedCalls = new PersistedCalls(context.getStateStore(PipelineTopology.IN_FLIGHT_STORE), flushBeforeDeletes, instance.stats());
+        if (parts.config().ordering().byKey()) {
+            keyOrder = new KeyOrder(context.getStateStore(PipelineTopology.KEY_ORDER_STORE), parts.config().ordering().maxParked());
+            released = new ArrayDeque<>();
+        }
         List<String> delayTopics = parts.config().delayTopics();
         if (!delayTopics.isEmpty()) {
             attemptByDelayTopic = new HashMap<>();
@@ -138,6 +148,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random, () -> {
                 commitHolds.working();
                 timers.releaseDue(this::admitRetry);
+                admitReleased();
             });
         }
     }
@@ -151,7 +162,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         ProcessorRecordContext origin = forwarder.currentRecordContext();
         if (inputTopic.equals(origin.topic())) {
             Headers trusted = PipelineHeaders.withoutOwn(record.headers());
-            admit(trusted == record.headers() ? record : record.withHeaders(trusted), origin, RetryState.first(clock.millis()), null, null);
+            Record<byte[], byte[]> request = trusted == record.headers() ? record : record.withHeaders(trusted);
+            if (keyOrder != null && !takeKey(request, origin)) {
+                return;
+            }
+            admit(request, origin, RetryState.first(clock.millis()), null, null);
         } else {
             holdRetry(record, origin);
         }
@@ -169,11 +184,63 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             invalid = e.getMessage();
         }
         if (invalid != null) {
-            emit(parts.router().drop(record, origin, DropReason.INVALID_RETRY_STATE, invalid, expectedAttempt - 1,
-                    PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID)));
+            Routed drop = parts.router().drop(record, origin, DropReason.INVALID_RETRY_STATE, invalid, expectedAttempt - 1,
+                    PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID));
+            emit(drop);
+            releaseKey(drop, record, origin);
             return;
         }
         timers.hold(record, state, origin.offset(), this::admitRetry);
+    }
+
+    /**
+     * Key mode: admits the heads released meanwhile, then makes this record its key's head (true: admit it) or parks it
+     * behind the head (false). With the parked store full it first waits, bounded, for keys to free, forwarding finished
+     * calls and releasing due retries meanwhile; past the bound it parks one more, as the retry timers do.
+     */
+    private boolean takeKey(Record<byte[], byte[]> request, ProcessorRecordContext origin) {
+        admitReleased();
+        if (keyOrder.full()) {
+            long deadline = System.nanoTime() + parts.config().maxBlock().toNanos();
+            while (keyOrder.full() && System.nanoTime() < deadline) {
+                awaitFinished(Math.min(deadline - System.nanoTime(), PARKING_SLICE_NANOS));
+                if (timers != null) {
+                    timers.releaseDue(this::admitRetry);
+                }
+                admitReleased();
+            }
+            if (keyOrder.full()) {
+                LOG.warn("{} requests parked behind busy keys (pipeline.ordering.max-parked) and none freed within {} ms: parking one more",
+                        keyOrder.parked(), parts.config().maxBlock().toMillis());
+            }
+        }
+        return keyOrder.enter(request, origin.topic(), origin.partition(), origin.offset());
+    }
+
+    /** Key mode: admits the heads whose predecessor finished, as first attempts read from their own input coordinates. */
+    private void admitReleased() {
+        if (released == null) {
+            return;
+        }
+        KeyOrder.Parked next;
+        while ((next = released.poll()) != null) {
+            keyOrder.admitted(next);
+            Record<byte[], byte[]> record = next.record();
+            Router.keepOriginalCoordinates(record.headers(), next.topic(), next.partition(), next.offset());
+            admit(record, forwarder.currentRecordContext(), RetryState.first(clock.millis()), null, null);
+        }
+    }
+
+    /** Key mode: a request's outcome is final, so its key passes to the next parked request. */
+    private void releaseKey(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin) {
+        if (keyOrder == null || !(Router.RESULTS.equals(routed.child()) || Router.DROPPED.equals(routed.child()))) {
+            return;
+        }
+        KeyOrder.Parked next = keyOrder.finished(request.key(),
+                PipelineHeaders.getLong(request.headers(), PipelineHeaders.ORIGINAL_OFFSET, origin.offset()));
+        if (next != null) {
+            released.add(next);
+        }
     }
 
     private void admitRetry(RetryTimers.Released released) {
@@ -188,13 +255,13 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), state.attempt());
         } catch (RequestDecoder.Undecodable undecodable) {
             emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), state.attempt() - 1, null),
-                    timerKey, slot);
+                    record, origin, timerKey, slot);
             return;
         }
         Fate.Drop late = parts.retryPolicy().beforeCall(state, request.deadline(), clock.instant());
         if (late != null) {
             emitOutcome(parts.router().drop(record, origin, late.reason(), late.error(), state.attempt() - 1, request.requestId()),
-                    timerKey, slot);
+                    record, origin, timerKey, slot);
             return;
         }
         held++;
@@ -219,6 +286,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         restoredResumed = true;
+        if (keyOrder != null) {
+            released.addAll(keyOrder.open());
+        }
         List<PersistedCalls.Slot> restored = persistedCalls.takeRestored();
         if (restored.isEmpty()) {
             return;
@@ -242,6 +312,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         commitHolds.working();
         resumeRestoredOnce();
         forwardFinished();
+        admitReleased();
         boolean recordsArrived = processed != processedAtLastTick;
         boolean quiet = !recordsArrived && held == 0 && parts.instance().window().inFlight() == 0;
         processedAtLastTick = processed;
@@ -354,12 +425,17 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (!unpersisted.isEmpty()) {
             unpersisted.remove(call);
         }
-        emitOutcome(parts.router().route(call, random), call.timerKey(), call.slot());
+        emitOutcome(parts.router().route(call, random), call.source(), call.origin(), call.timerKey(), call.slot());
     }
 
-    /** Emits an outcome; the entry that held its request (a released retry's, or a persisted call's) goes at the next commit. */
-    private void emitOutcome(Routed routed, Bytes timerKey, PersistedCalls.Slot slot) {
+    /**
+     * Emits the outcome of {@code request}; the entry that held it (a released retry's, or a persisted call's) goes at
+     * the next commit, and in key mode a final outcome passes the key on.
+     */
+    private void emitOutcome(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin, Bytes timerKey,
+                             PersistedCalls.Slot slot) {
         emit(routed);
+        releaseKey(routed, request, origin);
         if (slot != null) {
             persistedCalls.routed(slot);
         }

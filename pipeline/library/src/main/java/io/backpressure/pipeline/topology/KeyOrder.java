@@ -1,0 +1,174 @@
+package io.backpressure.pipeline.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Per-key order for one task ({@code pipeline.ordering=key}): each key has at most one request at a time, its head, in
+ * flight, queued for a slot or waiting for a retry; the key's later requests are parked in the task's changelogged
+ * store, in input order, and the next one becomes the head when the head's outcome is final (a result or a drop).
+ *
+ * <p>The store holds two kinds of entry. {@code H key} names the head by its input offset; {@code P key offset} is a
+ * parked request with its input coordinates. A released request keeps its parked entry until it is admitted, so at
+ * every commit a request is parked, persisted in flight or in a delay topic or the timer store, or answered: a head
+ * whose parked entry is still there after a restart is admitted again first. Records without a key are not ordered.
+ */
+final class KeyOrder {
+    private static final byte HEAD = 'H';
+    private static final byte PARKED = 'P';
+
+    /** A parked request: the input record (pipeline headers already removed) and where it was read. */
+    record Parked(Record<byte[], byte[]> record, String topic, int partition, long offset) {
+    }
+
+    private final KeyValueStore<Bytes, byte[]> store;
+    private final int maxParked;
+    private int parked;
+
+    KeyOrder(KeyValueStore<Bytes, byte[]> store, int maxParked) {
+        this.store = store;
+        this.maxParked = maxParked;
+    }
+
+    /**
+     * Reads the store as a restart or a new owner finds it: counts the parked requests and returns the heads that were
+     * released but not yet admitted, in input order per key.
+     */
+    List<Parked> open() {
+        Map<Bytes, Long> heads = new HashMap<>();
+        List<KeyValue<Bytes, byte[]>> parkedEntries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, byte[]> entry = all.next();
+                byte[] key = entry.key.get();
+                if (key[0] == HEAD) {
+                    heads.put(Bytes.wrap(Arrays.copyOfRange(key, 1, key.length)), ByteBuffer.wrap(entry.value).getLong());
+                } else {
+                    parkedEntries.add(entry);
+                }
+            }
+        }
+        parked = parkedEntries.size();
+        List<Parked> released = new ArrayList<>();
+        for (KeyValue<Bytes, byte[]> entry : parkedEntries) {
+            Parked request = decode(entry.value);
+            Bytes key = Bytes.wrap(request.record().key());
+            Long head = heads.get(key);
+            if (head == null) {
+                // Not written by this class (a head is named before its successor is parked); free the key with it.
+                heads.put(key, request.offset());
+                store.put(headKey(request.record().key()), offsetBytes(request.offset()));
+                released.add(request);
+            } else if (head == request.offset()) {
+                released.add(request);
+            }
+        }
+        return released;
+    }
+
+    /**
+     * A new input record: true when its key was free (it is now the key's head, to be admitted), false when it was
+     * parked behind the key's head.
+     */
+    boolean enter(Record<byte[], byte[]> record, String topic, int partition, long offset) {
+        byte[] key = record.key();
+        if (key == null) {
+            return true;
+        }
+        if (store.get(headKey(key)) == null) {
+            store.put(headKey(key), offsetBytes(offset));
+            return true;
+        }
+        store.put(parkedKey(key, offset), encode(new Parked(record, topic, partition, offset)));
+        parked++;
+        return false;
+    }
+
+    /** Whether as many requests are parked as {@code pipeline.ordering.max-parked} allows. */
+    boolean full() {
+        return parked >= maxParked;
+    }
+
+    int parked() {
+        return parked;
+    }
+
+    /** A released head is admitted: from now on it is a call like any other, persisted or answered. */
+    void admitted(Parked request) {
+        store.delete(parkedKey(request.record().key(), request.offset()));
+        parked--;
+    }
+
+    /**
+     * A request's outcome is final. If it is its key's head, the key passes to the next parked request, returned to
+     * be admitted; with none parked the key is free.
+     *
+     * @param offset the request's input offset (its original one, for a retry)
+     */
+    Parked finished(byte[] key, long offset) {
+        if (key == null) {
+            return null;
+        }
+        Bytes head = headKey(key);
+        byte[] current = store.get(head);
+        if (current == null || ByteBuffer.wrap(current).getLong() != offset) {
+            return null;
+        }
+        try (KeyValueIterator<Bytes, byte[]> next = store.prefixScan(parkedPrefix(key), new BytesSerializer())) {
+            if (next.hasNext()) {
+                Parked request = decode(next.next().value);
+                store.put(head, offsetBytes(request.offset()));
+                return request;
+            }
+        }
+        store.delete(head);
+        return null;
+    }
+
+    private static Bytes headKey(byte[] key) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + key.length).put(HEAD).put(key).array());
+    }
+
+    /** The key's length first, so that one key's prefix is never another, longer key's. */
+    private static Bytes parkedPrefix(byte[] key) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + 4 + key.length).put(PARKED).putInt(key.length).put(key).array());
+    }
+
+    /** Big-endian offsets sort a key's parked requests in input order. */
+    private static Bytes parkedKey(byte[] key, long offset) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + 4 + key.length + 8).put(PARKED).putInt(key.length).put(key).putLong(offset).array());
+    }
+
+    private static byte[] offsetBytes(long offset) {
+        return ByteBuffer.allocate(8).putLong(offset).array();
+    }
+
+    private static byte[] encode(Parked request) {
+        byte[] topic = request.topic().getBytes(StandardCharsets.UTF_8);
+        byte[] record = TimerEntry.encode(request.record());
+        return ByteBuffer.allocate(4 + topic.length + 4 + 8 + record.length)
+                .putInt(topic.length).put(topic).putInt(request.partition()).putLong(request.offset()).put(record).array();
+    }
+
+    private static Parked decode(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        byte[] topic = new byte[buffer.getInt()];
+        buffer.get(topic);
+        int partition = buffer.getInt();
+        long offset = buffer.getLong();
+        byte[] record = new byte[buffer.remaining()];
+        buffer.get(record);
+        return new Parked(TimerEntry.decode(record), new String(topic, StandardCharsets.UTF_8), partition, offset);
+    }
+}

@@ -1,0 +1,153 @@
+package io.backpressure.pipeline.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.backpressure.pipeline.embed.BackpressurePipeline;
+import io.backpressure.pipeline.embed.EmbeddedPipeline;
+import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code pipeline.ordering=key} under TopologyTestDriver: the handler's calls are futures the test completes, so it
+ * decides what is in flight and when each call ends. One call per key at a time, retries included; other keys run.
+ */
+class KeyOrderTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final MutableClock clock = new MutableClock(T0);
+    /** The calls made so far, value -> its pending outcome, in call order. */
+    private final Map<String, CompletableFuture<Outcome<String>>> calls = new LinkedHashMap<>();
+    private final List<String> called = new ArrayList<>();
+    private EmbeddedPipeline pipeline;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Integer> input;
+    private TestOutputTopic<String, String> results;
+    private TestOutputTopic<String, byte[]> dropped;
+
+    @BeforeEach
+    void start() {
+        Topology topology = new Topology();
+        pipeline = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
+                .topics("numbers", "squares", "numbers-dropped")
+                .setting("pipeline.ordering", "key")
+                .setting("pipeline.retry.max-attempts", "3").setting("pipeline.retry.base", "1s").setting("pipeline.retry.cap", "1s")
+                .handler(record -> {
+                    String name = record.key() + ":" + record.value() + "#" + record.attempt();
+                    called.add(name);
+                    CompletableFuture<Outcome<String>> call = new CompletableFuture<>();
+                    calls.put(name, call);
+                    return call;
+                })
+                .clock(clock)
+                .addTo(topology);
+        driver = new TopologyTestDriver(topology, pipeline.streamsProperties(new Properties()), T0);
+        input = driver.createInputTopic("numbers", Serdes.String().serializer(), Serdes.Integer().serializer(), T0, Duration.ZERO);
+        results = driver.createOutputTopic("squares", Serdes.String().deserializer(), Serdes.String().deserializer());
+        dropped = driver.createOutputTopic("numbers-dropped", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        pipeline.close();
+    }
+
+    @Test
+    void aKeysRequestsRunOneAtATimeInInputOrderAcrossARetryWhileOtherKeysRun() {
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        input.pipeInput("b", 10);
+        input.pipeInput("a", 3);
+        assertEquals(List.of("a:1#1", "b:10#1"), called, "a's later requests wait; b does not wait for a");
+
+        finish("a:1#1", Outcome.retryable("busy"));
+        finish("b:10#1", Outcome.success("b10"));
+        assertEquals(List.of("a:1#1", "b:10#1"), called, "a's next request waits behind the retry of a:1");
+        assertEquals(List.of(new KeyValue<>("b", "b10")), results.readKeyValuesToList());
+
+        clock.advance(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals("a:1#2", last(), "the retry runs first");
+        finish("a:1#2", Outcome.success("a1"));
+        assertEquals("a:2#1", last());
+        finish("a:2#1", Outcome.success("a2"));
+        assertEquals("a:3#1", last());
+        finish("a:3#1", Outcome.success("a3"));
+
+        assertEquals(List.of(new KeyValue<>("a", "a1"), new KeyValue<>("a", "a2"), new KeyValue<>("a", "a3")),
+                results.readKeyValuesToList());
+        assertEquals(List.of("a:1#1", "b:10#1", "a:1#2", "a:2#1", "a:3#1"), called);
+    }
+
+    @Test
+    void aDroppedRequestReleasesItsKey() {
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        finish("a:1#1", Outcome.nonRetryable("no such account"));
+        assertEquals("a", dropped.readRecord().key());
+        assertEquals("a:2#1", last(), "the drop passed the key on");
+
+        input.pipeInput("a", 3);
+        finish("a:2#1", Outcome.retryable("busy"));
+        clock.advance(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        finish("a:2#2", Outcome.retryable("busy"));
+        clock.advance(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        finish("a:2#3", Outcome.retryable("still busy"));
+        TestRecord<String, byte[]> exhausted = dropped.readRecord();
+        assertEquals("RETRIES_EXHAUSTED", new String(exhausted.headers().lastHeader("pipeline.drop.reason").value(), StandardCharsets.UTF_8));
+        assertEquals("a:3#1", last(), "the last attempt's drop passed the key on too");
+        finish("a:3#1", Outcome.success("a3"));
+        assertEquals(List.of("a3"), results.readValuesToList());
+    }
+
+    @Test
+    void keysWithoutARequestInFlightAreNeverHeldByABusyOne() {
+        input.pipeInput("slow", 1);
+        for (int i = 0; i < 50; i++) {
+            input.pipeInput("k" + i, i);
+        }
+        input.pipeInput("slow", 2);
+        assertEquals(51, called.size(), "every other key is in flight beside the slow one");
+        for (int i = 0; i < 50; i++) {
+            finish("k" + i + ":" + i + "#1", Outcome.success("ok"));
+        }
+        assertEquals(50, results.readValuesToList().size());
+        assertTrue(called.stream().noneMatch(c -> c.startsWith("slow:2")), "slow:2 still waits for slow:1");
+        finish("slow:1#1", Outcome.success("s1"));
+        assertEquals("slow:2#1", last());
+    }
+
+    /** Completes a call, then lets the pipeline's forwarding tick run, as wall-clock time passing does. */
+    private void finish(String call, Outcome<String> outcome) {
+        CompletableFuture<Outcome<String>> pending = calls.get(call);
+        assertTrue(pending != null, call + " was never called; called: " + called);
+        pending.complete(outcome);
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+    }
+
+    private String last() {
+        return called.get(called.size() - 1);
+    }
+}
