@@ -4,6 +4,7 @@ import io.backpressure.pipeline.serde.AvroDeserializer;
 import io.backpressure.pipeline.config.ClientConfigs;
 import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.schemas.WorkResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,9 @@ public final class OutcomeReader implements AutoCloseable {
     private final String resultsTopic;
     private final Predicate<String> idFilter;
     private final Tally tally = new Tally();
+    /** key -> the highest request sequence number among its results so far. */
+    private final Map<String, Long> lastSequenceByKey = new HashMap<>();
+    private long orderViolations;
 
     /** @param fromStart read the topics from the beginning instead of from their current end */
     public OutcomeReader(String bootstrapServers, String registryUrl, String resultsTopic, String droppedTopic,
@@ -72,6 +76,7 @@ public final class OutcomeReader implements AutoCloseable {
                 String id = results.deserialize(record.topic(), record.headers(), record.value()).getRequestId();
                 if (idFilter.test(id)) {
                     tally.result(id);
+                    checkOrder(record.key(), id);
                 }
             } else {
                 String id = PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID);
@@ -81,6 +86,33 @@ public final class OutcomeReader implements AutoCloseable {
             }
         }
         return tally;
+    }
+
+    /**
+     * Counts a result of a key that comes after a result for a later request of that key: the ids end in their
+     * sequence number ({@code ProduceSpec.requestId}), and one key's results are in one partition, in write order.
+     */
+    private void checkOrder(byte[] key, String id) {
+        int dash = id.lastIndexOf('-');
+        if (key == null || dash < 0) {
+            return;
+        }
+        long sequence;
+        try {
+            sequence = Long.parseLong(id.substring(dash + 1));
+        } catch (NumberFormatException notProduced) {
+            return;
+        }
+        Long before = lastSequenceByKey.put(new String(key, StandardCharsets.UTF_8), sequence);
+        if (before != null && before > sequence) {
+            orderViolations++;
+            lastSequenceByKey.put(new String(key, StandardCharsets.UTF_8), before);
+        }
+    }
+
+    /** Results read so far that went backwards within their key (see {@link #checkOrder}). */
+    public long orderViolations() {
+        return orderViolations;
     }
 
     public Tally tally() {
