@@ -24,10 +24,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code pipeline.ordering=key} across real crashes under exactly_once_v2: the app runs in its own JVM and is killed
- * with SIGKILL three times while calls are in flight, requests are parked behind busy keys and retries are waiting
- * (a tenth of all calls fail). Read committed, every request id must be answered exactly once, and each key's results
- * must be in the order its requests were produced.
+ * {@code pipeline.ordering=key} (which requires exactly_once_v2) across real crashes: the app runs in its own JVM and is
+ * killed with SIGKILL three times while calls are in flight, requests are parked behind busy keys and retries are
+ * waiting (a tenth of all calls fail). Read committed, every request id must be answered exactly once, and each key's
+ * results must be in the order its requests were produced.
  */
 class KeyOrderCrashIT {
     private static final int COUNT = 8_000;
@@ -82,7 +82,7 @@ class KeyOrderCrashIT {
             assertEquals(0, summary.missing(), summary.line());
             assertEquals(0, summary.dropped(), summary.line());
             assertEquals(0, summary.duplicates(), summary.line());
-            assertEquals(0, reader.orderViolations(), "results that went backwards within their key");
+            assertEquals(0, reader.orderViolations(), "first results that went backwards within their key");
             System.out.printf("KeyOrderCrashIT: %d kills, done before the last start %d, retries sent %d, order violations %d, %s%n",
                     KILLS, beforeLastStart, endOffsets(config, delayTopic), reader.orderViolations(), summary.line());
         }

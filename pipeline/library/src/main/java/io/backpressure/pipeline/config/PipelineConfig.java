@@ -37,6 +37,12 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
         }
         refuseHandlersThatContinue(kafka);
         checkRegistryFitsTheBlockingBound(kafka, window);
+        if (ordering.byKey() && kafka.guarantee() != ProcessingGuarantee.EXACTLY_ONCE_V2) {
+            // A request released from its key's queue has its input offset committed long before; only a transaction
+            // ties its store entries to its call's persistence and outcome, so a crash cannot lose it.
+            throw new IllegalArgumentException("pipeline.ordering=key needs pipeline.processing-guarantee=exactly_once_v2, was "
+                    + kafka.guarantee().streamsName() + ": under at_least_once a crash could lose a request waiting for its key");
+        }
     }
 
     private static void refuseHandlersThatContinue(KafkaSettings kafka) {

@@ -23,6 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * parked request with its input coordinates. A released request keeps its parked entry until it is admitted, so at
  * every commit a request is parked, persisted in flight or in a delay topic or the timer store, or answered: a head
  * whose parked entry is still there after a restart is admitted again first. Records without a key are not ordered.
+ * This holds because, under exactly_once_v2 (which key mode requires), the store's writes, the calls persisted in
+ * flight and the input offsets commit in one transaction.
  */
 final class KeyOrder {
     private static final byte HEAD = 'H';
@@ -86,19 +88,12 @@ final class KeyOrder {
         if (key == null) {
             return true;
         }
-        byte[] head = store.get(headKey(key));
-        if (head == null) {
+        if (store.get(headKey(key)) == null) {
             store.put(headKey(key), offsetBytes(offset));
             return true;
         }
-        if (ByteBuffer.wrap(head).getLong() == offset) {
-            // The head itself, read again: only under at_least_once, after a crash whose store writes outlived the
-            // commit. Its call may never have been persisted, so it runs again rather than wait behind itself forever.
-            return true;
-        }
-        if (store.putIfAbsent(parkedKey(key, offset), encode(new Parked(record, topic, partition, offset))) == null) {
-            parked++;
-        }
+        store.put(parkedKey(key, offset), encode(new Parked(record, topic, partition, offset)));
+        parked++;
         return false;
     }
 

@@ -51,6 +51,19 @@ class ConfigLoaderTest {
         assertEquals(300, mainConsumer(new ConfigLoader().set("kafka.consumer.max.poll.records", "300")).get("max.poll.records"));
     }
 
+    @Test
+    void keyOrderUnderAtLeastOnceIsRefusedNamingBothSettings() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.ordering", "key").load());
+        assertEquals("pipeline.ordering=key needs pipeline.processing-guarantee=exactly_once_v2, was at_least_once: under"
+                + " at_least_once a crash could lose a request waiting for its key", e.getMessage());
+        assertEquals(OrderingSettings.Mode.KEY, new ConfigLoader().set("pipeline.ordering", "KEY")
+                .set("pipeline.processing-guarantee", "exactly_once_v2").load().ordering().mode());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new ConfigLoader().set("pipeline.ordering", "per-key").load());
+        assertEquals("pipeline.ordering must be unordered or key, was per-key", bad.getMessage());
+    }
+
     /** The main consumer's settings as Kafka Streams derives them from the pipeline's properties. */
     private static Map<String, Object> mainConsumer(ConfigLoader loader) {
         Map<String, Object> configs = new StreamsConfig(loader.load().streamsProperties()).getMainConsumerConfigs("group", "client", 0);

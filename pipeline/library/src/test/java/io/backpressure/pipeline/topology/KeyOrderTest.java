@@ -49,7 +49,7 @@ class KeyOrderTest {
         Topology topology = new Topology();
         pipeline = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
                 .topics("numbers", "squares", "numbers-dropped")
-                .setting("pipeline.ordering", "key")
+                .setting("pipeline.ordering", "key").setting("pipeline.processing-guarantee", "exactly_once_v2")
                 .setting("pipeline.retry.max-attempts", "3").setting("pipeline.retry.base", "1s").setting("pipeline.retry.cap", "1s")
                 .handler(record -> {
                     String name = record.key() + ":" + record.value() + "#" + record.attempt();
