@@ -8,7 +8,7 @@ public final class Bench {
     /** The scenarios, named on the command line in lower case with dashes ({@code littles-law}). */
     public enum Scenario {
         OVERHEAD, LITTLES_LAW, PC_WORKLOAD, BACKLOG_MEMORY, RETRY_LATENESS, RETRY_AMPLIFICATION, OVERLOAD, CHAOS, RESTART, ADAPTIVE,
-        REPLAY, SCALE_OUT;
+        REPLAY, SCALE_OUT, ORDERING;
 
         public String cliName() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -67,6 +67,7 @@ public final class Bench {
                 case ADAPTIVE -> AdaptiveBench.run(env, limit, svg);
                 case REPLAY -> ReplayBench.run(env, records != null ? records : 100_000);
                 case SCALE_OUT -> ScaleOutBench.run(env, records != null ? records : 360_000);
+                case ORDERING -> OrderingBench.run(env);
                 case CHAOS -> throw new IllegalArgumentException("chaos runs on a stack of its own: use Bench.chaos");
             };
         }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Run a benchmark on the local broker (started if needed); ends with a RESULT <json> line. "
-        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, restart, adaptive, replay, scale-out, chaos "
+        + "Scenarios: overhead, littles-law, pc-workload, backlog-memory, retry-lateness, retry-amplification, overload, restart, adaptive, replay, scale-out, ordering, chaos "
         + "(chaos starts a broker and registry of its own, which it stops and restarts). "
         + "Each scenario fixes its pipeline.* settings; --set kafka.<name>=<value> tunes Kafka Streams and its clients. "
         + "The topics a run creates are deleted when it ends.")
