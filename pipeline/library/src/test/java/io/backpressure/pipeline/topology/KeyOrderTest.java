@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -46,10 +47,19 @@ class KeyOrderTest {
 
     @BeforeEach
     void start() {
+        start("10000");
+    }
+
+    private void start(String maxParked) {
+        if (driver != null) {
+            driver.close();
+            pipeline.close();
+        }
         Topology topology = new Topology();
         pipeline = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
                 .topics("numbers", "squares", "numbers-dropped")
                 .setting("pipeline.ordering", "key").setting("pipeline.processing-guarantee", "exactly_once_v2")
+                .setting("pipeline.ordering.max-parked", maxParked).setting("pipeline.handler.timeout", "1s")
                 .setting("pipeline.retry.max-attempts", "3").setting("pipeline.retry.base", "1s").setting("pipeline.retry.cap", "1s")
                 .handler(record -> {
                     String name = record.key() + ":" + record.value() + "#" + record.attempt();
@@ -137,6 +147,40 @@ class KeyOrderTest {
         assertTrue(called.stream().noneMatch(c -> c.startsWith("slow:2")), "slow:2 still waits for slow:1");
         finish("slow:1#1", Outcome.success("s1"));
         assertEquals("slow:2#1", last());
+    }
+
+    @Test
+    void aRequestWhoseDeadlinePassedWhileParkedIsDroppedAtItsTurnAndFreesTheKey() {
+        input.pipeInput("a", 1);
+        RecordHeaders soon = new RecordHeaders();
+        soon.add("deadline", Long.toString(T0.plusSeconds(1).toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        input.pipeInput(new TestRecord<>("a", 2, soon, T0));
+        input.pipeInput("a", 3);
+        clock.advance(Duration.ofSeconds(2));
+        finish("a:1#1", Outcome.success("a1"));
+
+        TestRecord<String, byte[]> late = dropped.readRecord();
+        assertEquals("DEADLINE_EXCEEDED", new String(late.headers().lastHeader("pipeline.drop.reason").value(), StandardCharsets.UTF_8));
+        assertEquals(List.of("a:1#1", "a:3#1"), called, "a:2 never reached the handler; a:3 came next");
+    }
+
+    @Test
+    void withTheParkedStoreFullAdmissionWaitsForAKeyToFree() throws Exception {
+        start("2");
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        input.pipeInput("a", 3);
+        assertEquals(List.of("a:1#1"), called);
+        // The stream thread waits inside the next record's processing; the head finishes meanwhile on another thread.
+        Thread finisher = new Thread(() -> calls.get("a:1#1").complete(Outcome.success("a1")));
+        long started = System.nanoTime();
+        CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS).execute(finisher);
+        input.pipeInput("b", 9);
+        long waitedMs = (System.nanoTime() - started) / 1_000_000;
+
+        assertTrue(waitedMs >= 150, "b waited for room in the parked store, " + waitedMs + " ms");
+        assertEquals(List.of("a:1#1", "a:2#1", "b:9#1"), called, "a:1 finished, a:2 took its key, then b was admitted");
+        assertEquals(List.of(new KeyValue<>("a", "a1")), results.readKeyValuesToList());
     }
 
     /** Completes a call, then lets the pipeline's forwarding tick run, as wall-clock time passing does. */
