@@ -231,16 +231,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
-    /**
-     * Key mode: a head's retry waits in the timer store at once rather than travel through its delay topic, since its
-     * key's later requests wait for it, and under exactly_once_v2 a delay record is read only after its transaction
-     * commits. The store is changelogged like the rest of the task's state; with it full, the delay topic is used.
-     */
-    private void holdHeadRetry(Record<byte[], byte[]> retry, Record<byte[], byte[]> request, ProcessorRecordContext origin) {
-        timers.hold(retry, RetryState.read(retry.headers()), originalOffset(request, origin), this::admitRetry);
-        forwardedSinceCommit = true;
-    }
-
     /** Key mode: a request's outcome is final, so its key passes to the next parked request. */
     private void releaseKey(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin) {
         if (keyOrder == null || !(Router.RESULTS.equals(routed.child()) || Router.DROPPED.equals(routed.child()))) {
@@ -448,11 +438,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private void emitOutcome(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin, Bytes timerKey,
                              PersistedCalls.Slot slot) {
-        if (keyOrder != null && timers != null && Router.isDelaySink(routed.child()) && timers.hasRoom()) {
-            holdHeadRetry(routed.record(), request, origin);
-        } else {
-            emit(routed);
-        }
+        emit(routed);
         releaseKey(routed, request, origin);
         if (slot != null) {
             persistedCalls.routed(slot);
