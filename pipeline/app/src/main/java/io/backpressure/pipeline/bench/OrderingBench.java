@@ -34,7 +34,7 @@ final class OrderingBench {
     private static final double FIRST_ATTEMPT_FAILURES = 0.1;
     private static final int PARTITIONS = 4;
     /** keys -> records: each run lasts some seconds at the rate key mode can reach with that many keys. */
-    private static final Map<Integer, Long> RECORDS = new LinkedHashMap<>(Map.of(10_000, 60_000L, 100, 30_000L, 10, 3_000L));
+    private static final Map<Integer, Long> RECORDS = Map.of(10_000, 60_000L, 100, 30_000L, 10, 3_000L);
     private static final List<Integer> KEY_COUNTS = List.of(10_000, 100, 10);
 
     private OrderingBench() {

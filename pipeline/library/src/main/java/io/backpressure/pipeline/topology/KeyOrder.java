@@ -1,7 +1,7 @@
 package io.backpressure.pipeline.topology;
 
+import io.backpressure.pipeline.topology.TimerEntry.Located;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,10 +30,6 @@ final class KeyOrder {
     private static final byte HEAD = 'H';
     private static final byte PARKED = 'P';
 
-    /** A parked request: the input record (pipeline headers already removed) and where it was read. */
-    record Parked(Record<byte[], byte[]> record, String topic, int partition, long offset) {
-    }
-
     private final KeyValueStore<Bytes, byte[]> store;
     private final int maxParked;
     private int parked;
@@ -47,7 +43,7 @@ final class KeyOrder {
      * Reads the store as a restart or a new owner finds it: counts the parked requests and returns the heads that were
      * released but not yet admitted, in input order per key.
      */
-    List<Parked> open() {
+    List<Located> open() {
         Map<Bytes, Long> heads = new HashMap<>();
         List<KeyValue<Bytes, byte[]>> parkedEntries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
@@ -62,9 +58,9 @@ final class KeyOrder {
             }
         }
         parked = parkedEntries.size();
-        List<Parked> released = new ArrayList<>();
+        List<Located> released = new ArrayList<>();
         for (KeyValue<Bytes, byte[]> entry : parkedEntries) {
-            Parked request = decode(entry.value);
+            Located request = TimerEntry.decodeLocated(ByteBuffer.wrap(entry.value));
             Bytes key = Bytes.wrap(request.record().key());
             Long head = heads.get(key);
             if (head == null) {
@@ -92,7 +88,7 @@ final class KeyOrder {
             store.put(headKey(key), offsetBytes(offset));
             return true;
         }
-        store.put(parkedKey(key, offset), encode(new Parked(record, topic, partition, offset)));
+        store.put(parkedKey(key, offset), TimerEntry.encodeLocated(new Located(record, topic, partition, offset)));
         parked++;
         return false;
     }
@@ -107,7 +103,7 @@ final class KeyOrder {
     }
 
     /** A released head is admitted: from now on it is a call like any other, persisted or answered. */
-    void admitted(Parked request) {
+    void admitted(Located request) {
         store.delete(parkedKey(request.record().key(), request.offset()));
         parked--;
     }
@@ -118,7 +114,7 @@ final class KeyOrder {
      *
      * @param offset the request's input offset (its original one, for a retry)
      */
-    Parked finished(byte[] key, long offset) {
+    Located finished(byte[] key, long offset) {
         if (key == null) {
             return null;
         }
@@ -129,7 +125,7 @@ final class KeyOrder {
         }
         try (KeyValueIterator<Bytes, byte[]> next = store.prefixScan(parkedPrefix(key), new BytesSerializer())) {
             if (next.hasNext()) {
-                Parked request = decode(next.next().value);
+                Located request = TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value));
                 store.put(head, offsetBytes(request.offset()));
                 return request;
             }
@@ -154,23 +150,5 @@ final class KeyOrder {
 
     private static byte[] offsetBytes(long offset) {
         return ByteBuffer.allocate(8).putLong(offset).array();
-    }
-
-    private static byte[] encode(Parked request) {
-        byte[] topic = request.topic().getBytes(StandardCharsets.UTF_8);
-        byte[] record = TimerEntry.encode(request.record());
-        return ByteBuffer.allocate(4 + topic.length + 4 + 8 + record.length)
-                .putInt(topic.length).put(topic).putInt(request.partition()).putLong(request.offset()).put(record).array();
-    }
-
-    private static Parked decode(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        byte[] topic = new byte[buffer.getInt()];
-        buffer.get(topic);
-        int partition = buffer.getInt();
-        long offset = buffer.getLong();
-        byte[] record = new byte[buffer.remaining()];
-        buffer.get(record);
-        return new Parked(TimerEntry.decode(record), new String(topic, StandardCharsets.UTF_8), partition, offset);
     }
 }

@@ -3,14 +3,12 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.RetryState;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -179,35 +177,28 @@ final class PersistedCalls {
     }
 
     /**
-     * One request: its retry state (attempt, first attempt, delay, due time), where it was read from (topic,
-     * partition, offset), then its record as {@link TimerEntry#encode} writes it. Binary, so persisting a call costs a
-     * copy of its bytes and no header formatting.
+     * One request: its retry state (attempt, first attempt, delay, due time), then where it was read from and its
+     * record as {@link TimerEntry#encodeLocated} writes them. Binary, so persisting a call costs a copy of its bytes
+     * and no header formatting.
      */
     private static byte[] encodeCall(Call call) {
         RetryState state = call.retry();
-        byte[] topic = call.origin().topic() == null ? new byte[0] : call.origin().topic().getBytes(StandardCharsets.UTF_8);
-        byte[] record = TimerEntry.encode(call.source());
-        return ByteBuffer.allocate(4 + 8 * 3 + 4 + topic.length + 4 + 8 + record.length)
+        String topic = call.origin().topic() == null ? "" : call.origin().topic();
+        byte[] located = TimerEntry.encodeLocated(new TimerEntry.Located(call.source(), topic, call.origin().partition(),
+                call.origin().offset()));
+        return ByteBuffer.allocate(4 + 8 * 3 + located.length)
                 .putInt(state.attempt()).putLong(state.firstAttemptAtMs()).putLong(state.delayMs()).putLong(state.dueAtMs())
-                .putInt(topic.length).put(topic).putInt(call.origin().partition()).putLong(call.origin().offset())
-                .put(record).array();
+                .put(located).array();
     }
 
     private static Stored decodeCall(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         RetryState state = new RetryState(buffer.getInt(), buffer.getLong(), buffer.getLong(), buffer.getLong());
-        byte[] topic = new byte[buffer.getInt()];
-        buffer.get(topic);
-        int partition = buffer.getInt();
-        long offset = buffer.getLong();
-        byte[] record = new byte[buffer.remaining()];
-        buffer.get(record);
-        Record<byte[], byte[]> decoded = TimerEntry.decode(record);
-        Headers headers = decoded.headers();
-        if (topic.length > 0) {
-            Router.keepOriginalCoordinates(headers, new String(topic, StandardCharsets.UTF_8), partition, offset);
+        TimerEntry.Located located = TimerEntry.decodeLocated(buffer);
+        if (!located.topic().isEmpty()) {
+            Router.keepOriginalCoordinates(located.record().headers(), located.topic(), located.partition(), located.offset());
         }
-        return new Stored(decoded, state);
+        return new Stored(located.record(), state);
     }
 
     /** The requests an entry's value holds, as a new owner reads them back (for tests and tools). */

@@ -33,6 +33,29 @@ final class TimerEntry {
         return ByteBuffer.wrap(key.get()).getLong();
     }
 
+    /** A record and where it was read: the topic (empty when unknown), partition and offset. */
+    record Located(Record<byte[], byte[]> record, String topic, int partition, long offset) {
+    }
+
+    /** Where the record was read, then the record as {@link #encode} writes it (in-flight and key-order store values). */
+    static byte[] encodeLocated(Located located) {
+        byte[] topic = located.topic().getBytes(StandardCharsets.UTF_8);
+        byte[] record = encode(located.record());
+        return ByteBuffer.allocate(4 + topic.length + 4 + 8 + record.length)
+                .putInt(topic.length).put(topic).putInt(located.partition()).putLong(located.offset()).put(record).array();
+    }
+
+    /** Reads what {@link #encodeLocated} wrote, from the buffer's position to its end. */
+    static Located decodeLocated(ByteBuffer buffer) {
+        byte[] topic = new byte[buffer.getInt()];
+        buffer.get(topic);
+        int partition = buffer.getInt();
+        long offset = buffer.getLong();
+        byte[] record = new byte[buffer.remaining()];
+        buffer.get(record);
+        return new Located(decode(record), new String(topic, StandardCharsets.UTF_8), partition, offset);
+    }
+
     static byte[] encode(Record<byte[], byte[]> record) {
         Header[] headers = record.headers().toArray();
         int size = 8 + lengthOf(record.key()) + lengthOf(record.value()) + 4;

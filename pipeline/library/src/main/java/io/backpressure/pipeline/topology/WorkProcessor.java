@@ -96,7 +96,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     /** Key mode ({@code pipeline.ordering=key}): which request of each key runs, and the parked ones behind it; else null. */
     private KeyOrder keyOrder;
     /** Key mode: heads whose predecessor finished, admitted at the next safe point (never inside an admission's wait). */
-    private ArrayDeque<KeyOrder.Parked> released;
+    private ArrayDeque<TimerEntry.Located> released;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
@@ -222,7 +222,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (released == null) {
             return;
         }
-        KeyOrder.Parked next;
+        TimerEntry.Located next;
         while ((next = released.poll()) != null) {
             keyOrder.admitted(next);
             Record<byte[], byte[]> record = next.record();
@@ -236,7 +236,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (keyOrder == null || !(Router.RESULTS.equals(routed.child()) || Router.DROPPED.equals(routed.child()))) {
             return;
         }
-        KeyOrder.Parked next = keyOrder.finished(request.key(), originalOffset(request, origin));
+        TimerEntry.Located next = keyOrder.finished(request.key(), originalOffset(request, origin));
         if (next != null) {
             released.add(next);
         }
