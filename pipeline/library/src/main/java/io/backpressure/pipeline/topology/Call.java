@@ -3,6 +3,8 @@ package io.backpressure.pipeline.topology;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.handler.PipelineRecord;
 import io.backpressure.pipeline.retry.RetryState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,6 +17,18 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * flight in a set.
  */
 final class Call {
+    private static final VarHandle SUCCESSOR;
+    /** Taken by the call's completion: nothing can be handed on any more. */
+    private static final Call CLOSED = new Call(null, null, null, null, null, null);
+
+    static {
+        try {
+            SUCCESSOR = MethodHandles.lookup().findVarHandle(Call.class, "successor", Call.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final PipelineRecord<?, ?> request;
     private final Record<byte[], byte[]> source;
     private final ProcessorRecordContext origin;
@@ -24,6 +38,15 @@ final class Call {
     private PersistedCalls.Slot slot;
     /** Written once by whichever thread settles the call; read on the stream thread after the queue hand-off. */
     private volatile Outcome<?> outcome;
+    /**
+     * Key mode: the key's next request, prepared on the stream thread while this call runs, for the call's completion
+     * to start at once ({@link #follow}); {@link #CLOSED} once the completion has looked. A VarHandle, not an atomic
+     * reference, so that a call costs no second object.
+     */
+    @SuppressWarnings("unused")
+    private volatile Call successor;
+    /** The successor this call's completion started; written before the call is queued as finished, read after. */
+    private Call handedOff;
 
     /**
      * @param request  the record as its handler sees it
@@ -81,6 +104,29 @@ final class Call {
 
     Outcome<?> outcome() {
         return outcome;
+    }
+
+    /**
+     * Key mode: offers the key's next request to be started by this call's completion. False when the call has already
+     * completed (or something was offered before): the stream thread then admits the next request itself.
+     */
+    boolean follow(Call next) {
+        return SUCCESSOR.compareAndSet(this, null, next);
+    }
+
+    /** The completing thread takes the offered successor, if any, and closes the offer. */
+    Call takeSuccessor() {
+        Call next = (Call) SUCCESSOR.getAndSet(this, CLOSED);
+        return next == CLOSED ? null : next;
+    }
+
+    /** The completion started {@code next} in this call's window slot; the stream thread admits it when it forwards this call. */
+    void handedOff(Call next) {
+        this.handedOff = next;
+    }
+
+    Call handedOff() {
+        return handedOff;
     }
 
     Call finished(Outcome<?> result) {

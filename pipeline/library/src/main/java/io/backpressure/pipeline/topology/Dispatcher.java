@@ -5,12 +5,14 @@ import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.window.Window;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -35,9 +37,17 @@ final class Dispatcher {
     private final Consumer<Outcome<?>> listener;
     private final CallTimeouts timeouts;
     private final Outcome<?> timedOut;
+    private final BooleanSupplier handOffs;
+    private final Clock clock;
 
+    /**
+     * @param handOffs whether a finished call may start its key's next request now (key mode, while the task is open
+     *                 and not handing over); see {@link Call#follow}
+     */
     Dispatcher(RecordBinding<?, ?, ?> binding, Window window, Duration timeout, CallTimeouts timeouts, FinishedCalls finished,
-               PipelineStats stats, Consumer<Outcome<?>> listener) {
+               PipelineStats stats, Consumer<Outcome<?>> listener, BooleanSupplier handOffs, Clock clock) {
+        this.handOffs = handOffs;
+        this.clock = clock;
         this.binding = binding;
         this.window = window;
         this.timeout = timeout;
@@ -70,11 +80,33 @@ final class Dispatcher {
         answer.whenComplete((outcome, failure) -> {
             Call settled = pending.settle();
             if (settled != null) {
-                finished.add(finish(settled, failure != null ? FailureClassifier.classify(failure) : outcome == null ? NULL_OUTCOME : outcome,
-                        pending.startNanos, pending.inFlightAtStart));
+                completed(settled, failure != null ? FailureClassifier.classify(failure) : outcome == null ? NULL_OUTCOME : outcome,
+                        pending.startNanos, pending.inFlightAtStart);
             }
         });
         return null;
+    }
+
+    /**
+     * An answer arrived. In key mode, an outcome that is final whatever the retry policy says (an answer, a
+     * non-retryable failure) starts the key's next request here and now, in the same window slot, instead of when the
+     * stream thread next looks: that wait (a forwarding tick, a commit) was longer than the call itself. The finished
+     * call is queued before its successor starts, so the stream thread forwards it first and admits the successor then.
+     */
+    private void completed(Call call, Outcome<?> outcome, long startNanos, int inFlightAtStart) {
+        Call next = call.takeSuccessor();
+        boolean handOff = next != null && !(outcome instanceof Outcome.RetryableFailure<?>) && handOffs.getAsBoolean()
+                && window.inFlight() <= window.limit() && (next.deadline() == null || clock.instant().isBefore(next.deadline()));
+        if (handOff) {
+            call.handedOff(next);
+        }
+        finished.add(finish(call, outcome, startNanos, inFlightAtStart, !handOff));
+        if (handOff) {
+            Call answered = dispatch(next);
+            if (answered != null) {
+                finished.add(answered);
+            }
+        }
     }
 
     /** Times out every call of the instance past its deadline; called on a stream thread. */
@@ -88,7 +120,14 @@ final class Dispatcher {
     }
 
     private Call finish(Call call, Outcome<?> outcome, long startNanos, int inFlightAtStart) {
-        window.release();
+        return finish(call, outcome, startNanos, inFlightAtStart, true);
+    }
+
+    /** @param releaseSlot false when the call's slot passes to its key's next request */
+    private Call finish(Call call, Outcome<?> outcome, long startNanos, int inFlightAtStart, boolean releaseSlot) {
+        if (releaseSlot) {
+            window.release();
+        }
         tellWindow(outcome, startNanos, inFlightAtStart);
         stats.handlerCall(outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         listener.accept(outcome);

@@ -118,20 +118,35 @@ final class KeyOrder {
         if (key == null) {
             return null;
         }
-        Bytes head = headKey(key);
-        byte[] current = store.get(head);
-        if (current == null || ByteBuffer.wrap(current).getLong() != offset) {
+        if (!isHead(key, offset)) {
             return null;
         }
-        try (KeyValueIterator<Bytes, byte[]> next = store.prefixScan(parkedPrefix(key), new BytesSerializer())) {
-            if (next.hasNext()) {
-                Located request = TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value));
-                store.put(head, offsetBytes(request.offset()));
-                return request;
-            }
+        Located next = firstParked(key);
+        if (next != null) {
+            store.put(headKey(key), offsetBytes(next.offset()));
+        } else {
+            store.delete(headKey(key));
         }
-        store.delete(head);
-        return null;
+        return next;
+    }
+
+    /** Whether the request at input offset {@code offset} is its key's head. */
+    boolean isHead(byte[] key, long offset) {
+        byte[] current = store.get(headKey(key));
+        return current != null && ByteBuffer.wrap(current).getLong() == offset;
+    }
+
+    private Located firstParked(byte[] key) {
+        try (KeyValueIterator<Bytes, byte[]> next = store.prefixScan(parkedPrefix(key), new BytesSerializer())) {
+            return next.hasNext() ? TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value)) : null;
+        }
+    }
+
+    /** The key's first request parked after input offset {@code offset}; null when none is. */
+    Located parkedAfter(byte[] key, long offset) {
+        try (KeyValueIterator<Bytes, byte[]> next = store.range(parkedKey(key, offset + 1), parkedKey(key, Long.MAX_VALUE))) {
+            return next.hasNext() ? TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value)) : null;
+        }
     }
 
     private static Bytes headKey(byte[] key) {

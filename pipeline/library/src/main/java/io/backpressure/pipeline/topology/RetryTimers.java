@@ -99,6 +99,11 @@ final class RetryTimers {
         stats.retryPending(1);
     }
 
+    /** Whether one more retry fits under {@code pipeline.retry.max-pending-per-task} without waiting. */
+    boolean hasRoom() {
+        return waiting < maxWaiting;
+    }
+
     /** Releases every retry due by now, in due order, in bounded batches so memory stays small after an outage. */
     void releaseDue(Admit admit) {
         List<KeyValue<Bytes, byte[]>> batch;

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 final class Router {
     static final String RESULTS = "results-sink";
     static final String DROPPED = "dropped-sink";
+    private static final String DELAY_SINK_PREFIX = "delay-sink-";
     private final RecordBinding<?, ?, ?> binding;
     private final String resultsTopic;
     private final RetryPolicy policy;
@@ -42,7 +43,11 @@ final class Router {
     }
 
     static String delaySink(int failedAttempt) {
-        return "delay-sink-" + failedAttempt;
+        return DELAY_SINK_PREFIX + failedAttempt;
+    }
+
+    static boolean isDelaySink(String child) {
+        return child.startsWith(DELAY_SINK_PREFIX);
     }
 
     Routed route(Call call, RandomGenerator random) {

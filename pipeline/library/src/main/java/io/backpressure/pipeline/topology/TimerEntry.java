@@ -7,6 +7,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 
 /**
  * The timer store's layout. Keys sort by due time: 8 bytes big-endian due epoch-millis, then the delay topic's attempt
@@ -35,6 +36,10 @@ final class TimerEntry {
 
     /** A record and where it was read: the topic (empty when unknown), partition and offset. */
     record Located(Record<byte[], byte[]> record, String topic, int partition, long offset) {
+        /** The context the record was read in: its outcome is forwarded, and its coordinates kept, as if read just now. */
+        ProcessorRecordContext context() {
+            return new ProcessorRecordContext(record.timestamp(), offset, partition, topic, record.headers());
+        }
     }
 
     /** Where the record was read, then the record as {@link #encode} writes it (in-flight and key-order store values). */

@@ -97,6 +97,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private KeyOrder keyOrder;
     /** Key mode: heads whose predecessor finished, admitted at the next safe point (never inside an admission's wait). */
     private ArrayDeque<TimerEntry.Located> released;
+    /** Key mode: the parked requests prepared to start as soon as the call before them finishes. */
+    private KeyChains chains;
+    /** Key mode, persist mode: whether a finished call may start its key's next request itself ({@link Call#follow}). */
+    private AtomicBoolean handOffs;
+    private boolean handOffsWanted;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
@@ -114,6 +119,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         finished = new FinishedCalls();
         unpersisted = new HashSet<>();
         open = new AtomicBoolean(true);
+        handOffsWanted = parts.config().ordering().byKey() && parts.config().commit().mode() == CommitSettings.Mode.PERSIST;
+        handOffs = new AtomicBoolean(handOffsWanted);
         held = 0;
         restoredResumed = false;
         forwardedSinceCommit = false;
@@ -123,7 +130,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Window window = instance.window();
         Duration maxBlock = parts.config().maxBlock();
         dispatcher = new Dispatcher(parts.binding(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
-                instance.stats(), instance.outcomeListener());
+                instance.stats(), instance.outcomeListener(), handOffs::get, clock);
         admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
         decoder = new RequestDecoder(parts.config().decode().maxValueBytes(), maxBlock, random);
         inputTopic = parts.config().topics().input();
@@ -136,6 +143,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (parts.config().ordering().byKey()) {
             keyOrder = new KeyOrder(context.getStateStore(PipelineTopology.KEY_ORDER_STORE), parts.config().ordering().maxParked());
             released = new ArrayDeque<>();
+            chains = new KeyChains(keyOrder, this::prepareFollower);
         }
         List<String> delayTopics = parts.config().delayTopics();
         if (!delayTopics.isEmpty()) {
@@ -163,10 +171,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (inputTopic.equals(origin.topic())) {
             Headers trusted = PipelineHeaders.withoutOwn(record.headers());
             Record<byte[], byte[]> request = trusted == record.headers() ? record : record.withHeaders(trusted);
-            if (keyOrder != null && !takeKey(request, origin)) {
-                return;
+            if (keyOrder == null) {
+                admit(request, origin, RetryState.first(clock.millis()), null, null);
+            } else if (takeKey(request, origin)) {
+                chains.headEntered(request.key(), admit(request, origin, RetryState.first(clock.millis()), null, null), origin.offset());
             }
-            admit(request, origin, RetryState.first(clock.millis()), null, null);
         } else {
             holdRetry(record, origin);
         }
@@ -187,7 +196,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             Routed drop = parts.router().drop(record, origin, DropReason.INVALID_RETRY_STATE, invalid, expectedAttempt - 1,
                     PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID));
             emit(drop);
-            releaseKey(drop, record, origin);
+            releaseKey(drop, record, origin, null);
             return;
         }
         timers.hold(record, state, origin.offset(), this::admitRetry);
@@ -214,7 +223,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                         keyOrder.parked(), parts.config().maxBlock().toMillis());
             }
         }
-        return keyOrder.enter(request, origin.topic(), origin.partition(), origin.offset());
+        if (keyOrder.enter(request, origin.topic(), origin.partition(), origin.offset())) {
+            return true;
+        }
+        chains.parked(request, origin);
+        return false;
     }
 
     /** Key mode: admits the heads whose predecessor finished, as first attempts read from their own input coordinates. */
@@ -225,21 +238,55 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         TimerEntry.Located next;
         while ((next = released.poll()) != null) {
             keyOrder.admitted(next);
-            Record<byte[], byte[]> record = next.record();
-            Router.keepOriginalCoordinates(record.headers(), next.topic(), next.partition(), next.offset());
-            admit(record, forwarder.currentRecordContext(), RetryState.first(clock.millis()), null, null);
+            chains.headReleased(next.record().key(), admit(next.record(), next.context(), RetryState.first(clock.millis()), null, null),
+                    next.offset());
         }
     }
 
-    /** Key mode: a request's outcome is final, so its key passes to the next parked request. */
-    private void releaseKey(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin) {
-        if (keyOrder == null || !(Router.RESULTS.equals(routed.child()) || Router.DROPPED.equals(routed.child()))) {
+    /**
+     * Key mode: a request's outcome is final, so its key passes to the next parked request: admitted at the next safe
+     * point, or at once if the finished call already started it ({@link Dispatcher}'s hand-off).
+     */
+    private void releaseKey(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin, Call handedOff) {
+        boolean isFinal = Router.RESULTS.equals(routed.child()) || Router.DROPPED.equals(routed.child());
+        if (keyOrder == null || !isFinal && handedOff == null) {
             return;
         }
-        TimerEntry.Located next = keyOrder.finished(request.key(), originalOffset(request, origin));
-        if (next != null) {
-            released.add(next);
+        TimerEntry.Located next = isFinal ? keyOrder.finished(request.key(), originalOffset(request, origin)) : null;
+        if (handedOff == null) {
+            if (next != null) {
+                released.add(next);
+            }
+            return;
         }
+        if (next == null || next.offset() != handedOff.origin().offset()) {
+            throw new IllegalStateException("key order broken: the call started after offset " + originalOffset(request, origin)
+                    + " (offset " + handedOff.origin().offset() + ") is not its key's next request ("
+                    + (next == null ? "none" : "offset " + next.offset()) + ", routed to " + routed.child() + ")");
+        }
+        keyOrder.admitted(next);
+        held++;
+        unpersisted.add(handedOff);
+        forwardTimer.hurry();
+        chains.followerAdmitted(request.key());
+    }
+
+    /**
+     * Key mode: the call a head's completion may start for the key's next request, decoded now; null if it cannot be
+     * called (undecodable, or its deadline passed), which the stream thread then routes when the key passes to it.
+     */
+    private Call prepareFollower(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
+        RetryState first = RetryState.first(clock.millis());
+        PipelineRecord<?, ?> request;
+        try {
+            request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), first.attempt());
+        } catch (RequestDecoder.Undecodable undecodable) {
+            return null;
+        }
+        if (parts.retryPolicy().beforeCall(first, request.deadline(), clock.instant()) != null) {
+            return null;
+        }
+        return new Call(request, record, origin, first, null, null);
     }
 
     /** The request's input offset: a retry's or a released request's original one, else where it was read. */
@@ -248,37 +295,62 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void admitRetry(RetryTimers.Released released) {
-        admit(released.record(), forwarder.currentRecordContext(), released.state(), released.timerKey(), null);
+        ProcessorRecordContext origin = forwarder.currentRecordContext();
+        Call retry = admit(released.record(), origin, released.state(), released.timerKey(), null);
+        byte[] key = released.record().key();
+        if (chains != null && retry != null && key != null) {
+            long offset = originalOffset(released.record(), origin);
+            if (keyOrder.isHead(key, offset)) {
+                chains.headReleased(key, retry, offset);
+            }
+        }
     }
 
-    /** Decodes, checks the deadline, waits (bounded) for a window slot and starts the call. */
-    private void admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey,
+    /**
+     * Key mode: a head's retry waits in the timer store at once rather than travel through its delay topic, since its
+     * key's later requests wait for it, and under exactly_once_v2 a delay record is read only after its transaction
+     * commits (about 100 ms, five times the benchmark's call). The store is changelogged in the same transaction, like
+     * the rest of the task's state; with it full, the retry takes the delay topic. Its timer key carries the input
+     * offset negated, apart from the delay topics' offsets, so the two kinds of entry never overwrite each other.
+     */
+    private void holdHeadRetry(Record<byte[], byte[]> retry, Record<byte[], byte[]> request, ProcessorRecordContext origin) {
+        timers.hold(retry, RetryState.read(retry.headers()), -1 - originalOffset(request, origin), this::admitRetry);
+        forwardedSinceCommit = true;
+    }
+
+    /**
+     * Decodes, checks the deadline, waits (bounded) for a window slot and starts the call.
+     *
+     * @return the call, in flight or queued for a slot; null when it was answered at once or dropped
+     */
+    private Call admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey,
                        PersistedCalls.Slot slot) {
         PipelineRecord<?, ?> request;
         try {
             request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), state.attempt());
         } catch (RequestDecoder.Undecodable undecodable) {
             emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), state.attempt() - 1, null),
-                    record, origin, timerKey, slot);
-            return;
+                    record, origin, timerKey, slot, null);
+            return null;
         }
         Fate.Drop late = parts.retryPolicy().beforeCall(state, request.deadline(), clock.instant());
         if (late != null) {
             emitOutcome(parts.router().drop(record, origin, late.reason(), late.error(), state.attempt() - 1, request.requestId()),
-                    record, origin, timerKey, slot);
-            return;
+                    record, origin, timerKey, slot, null);
+            return null;
         }
         held++;
         Call call = new Call(request, record, origin, state, timerKey, slot);
         Call answeredAtOnce = admission.admit(call, forwardFinishedNow);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
-            return;
+            return null;
         }
         forwardTimer.hurry();
         if (timerKey == null && slot == null) {
             unpersisted.add(call);
         }
+        return call;
     }
 
     /**
@@ -314,6 +386,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private void onTick() {
         commitHolds.working();
+        if (handOffsWanted && !handOffs.get()) {
+            handOffs.set(true);
+        }
         resumeRestoredOnce();
         forwardFinished();
         admitReleased();
@@ -390,6 +465,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void persistBeforeCommit() {
         long started = commitHolds.hookStarting();
         forwardFinished();
+        if (taskIsLeaving()) {
+            // Its next owner calls the parked requests again: none starts here any more.
+            handOffs.set(false);
+        }
         if (held > 0 && taskIsLeaving()) {
             long deadline = System.nanoTime() + parts.config().commit().handoverWait().toNanos();
             long remaining;
@@ -429,17 +508,26 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (!unpersisted.isEmpty()) {
             unpersisted.remove(call);
         }
-        emitOutcome(parts.router().route(call, random), call.source(), call.origin(), call.timerKey(), call.slot());
+        if (chains != null && call.handedOff() == null) {
+            chains.broken(call.source().key());
+        }
+        emitOutcome(parts.router().route(call, random), call.source(), call.origin(), call.timerKey(), call.slot(), call.handedOff());
     }
 
     /**
      * Emits the outcome of {@code request}; the entry that held it (a released retry's, or a persisted call's) goes at
      * the next commit, and in key mode a final outcome passes the key on.
+     *
+     * @param handedOff key mode: the key's next request, already started by the finished call
      */
     private void emitOutcome(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin, Bytes timerKey,
-                             PersistedCalls.Slot slot) {
-        emit(routed);
-        releaseKey(routed, request, origin);
+                             PersistedCalls.Slot slot, Call handedOff) {
+        if (keyOrder != null && request.key() != null && Router.isDelaySink(routed.child()) && timers.hasRoom()) {
+            holdHeadRetry(routed.record(), request, origin);
+        } else {
+            emit(routed);
+        }
+        releaseKey(routed, request, origin, handedOff);
         if (slot != null) {
             persistedCalls.routed(slot);
         }
@@ -460,6 +548,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void close() {
         open.set(false);
+        handOffs.set(false);
         if (forwardTimer != null) {
             forwardTimer.cancel();
         }

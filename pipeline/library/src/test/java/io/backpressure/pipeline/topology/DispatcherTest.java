@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,8 +15,11 @@ import io.backpressure.pipeline.retry.RetryState;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.window.Window;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +31,7 @@ class DispatcherTest {
         Window window = new Window(1);
         FinishedCalls finished = new FinishedCalls();
         Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> neverAnswered), window, Duration.ofMillis(20), new CallTimeouts(), finished,
-                new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
+                new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
         assertTrue(window.tryAcquire());
         PipelineRecord<byte[], byte[]> request = TestBindings.request("slow");
         assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)));
@@ -53,9 +57,9 @@ class DispatcherTest {
         CallTimeouts timeouts = new CallTimeouts();
         FinishedCalls holderFinished = new FinishedCalls();
         Dispatcher holder = new Dispatcher(TestBindings.of(request -> new CompletableFuture<>()), window, Duration.ofMillis(20), timeouts,
-                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
+                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
         Dispatcher waiter = new Dispatcher(TestBindings.of(request -> new CompletableFuture<>()), window, Duration.ofMillis(20), timeouts,
-                new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
+                new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
         assertTrue(window.tryAcquire());
         PipelineRecord<byte[], byte[]> request = TestBindings.request("held");
         assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)));
@@ -90,9 +94,47 @@ class DispatcherTest {
         assertEquals(50, other.limit(), "a 500 says nothing about the downstream's queue");
     }
 
+    /**
+     * Key mode's hand-off: an answer starts the follower at once, in the same slot, and is queued before it; a retryable
+     * failure starts nothing (the retry policy, on the stream thread, decides what comes next) and frees its slot.
+     */
+    @Test
+    void anAnswerStartsItsFollowerInItsOwnSlotAndAFailureDoesNot() {
+        Window window = new Window(2);
+        FinishedCalls finished = new FinishedCalls();
+        Map<String, CompletableFuture<Outcome<byte[]>>> pending = new ConcurrentHashMap<>();
+        Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>())),
+                window, Duration.ofSeconds(5), new CallTimeouts(), finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
+                () -> true, Clock.systemUTC());
+        Call head = call("head");
+        Call follower = call("follower");
+        Call afterFollower = call("after");
+        assertTrue(head.follow(follower));
+        assertTrue(follower.follow(afterFollower));
+        assertTrue(window.tryAcquire());
+        assertNull(dispatcher.dispatch(head));
+
+        pending.get("head").complete(Outcome.success(new byte[0]));
+        assertTrue(pending.containsKey("follower"), "the answer started the follower");
+        assertEquals(1, window.inFlight(), "in the head's slot");
+        Call first = finished.poll();
+        assertEquals("head", first.request().requestId(), "the head is queued before its follower can finish");
+        assertEquals(follower, first.handedOff());
+        assertFalse(head.follow(call("late")), "a finished call takes no follower any more");
+
+        pending.get("follower").complete(Outcome.retryable("busy"));
+        assertFalse(pending.containsKey("after"), "a retryable failure starts nothing");
+        assertNull(finished.poll().handedOff());
+        assertEquals(0, window.inFlight());
+    }
+
+    private static Call call(String id) {
+        return new Call(TestBindings.request(id), new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null);
+    }
+
     private static Dispatcher dispatcher(Window window, Outcome<byte[]> answer) {
         return new Dispatcher(TestBindings.of(request -> CompletableFuture.completedFuture(answer)), window, Duration.ofMillis(200),
-                new CallTimeouts(), new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { });
+                new CallTimeouts(), new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
     }
 
     private static void callOnce(Window window, Dispatcher dispatcher) {

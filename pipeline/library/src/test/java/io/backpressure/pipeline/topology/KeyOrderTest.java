@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,19 +40,22 @@ class KeyOrderTest {
     private final MutableClock clock = new MutableClock(T0);
     /** The calls made so far, value -> its pending outcome, in call order. */
     private final Map<String, CompletableFuture<Outcome<String>>> calls = new LinkedHashMap<>();
-    private final List<String> called = new ArrayList<>();
+    /** Synchronized: a finished call starts its key's next request on the thread that finished it. */
+    private final List<String> called = Collections.synchronizedList(new ArrayList<>());
     private EmbeddedPipeline pipeline;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Integer> input;
     private TestOutputTopic<String, String> results;
     private TestOutputTopic<String, byte[]> dropped;
+    private TestOutputTopic<String, Integer> delay1;
+    private TestInputTopic<String, Integer> delay1In;
 
     @BeforeEach
     void start() {
-        start("10000");
+        start("10000", "100000");
     }
 
-    private void start(String maxParked) {
+    private void start(String maxParked, String maxPendingRetries) {
         if (driver != null) {
             driver.close();
             pipeline.close();
@@ -61,6 +66,7 @@ class KeyOrderTest {
                 .setting("pipeline.ordering", "key").setting("pipeline.processing-guarantee", "exactly_once_v2")
                 .setting("pipeline.ordering.max-parked", maxParked).setting("pipeline.handler.timeout", "1s")
                 .setting("pipeline.retry.max-attempts", "3").setting("pipeline.retry.base", "1s").setting("pipeline.retry.cap", "1s")
+                .setting("pipeline.retry.max-pending-per-task", maxPendingRetries)
                 .handler(record -> {
                     String name = record.key() + ":" + record.value() + "#" + record.attempt();
                     called.add(name);
@@ -74,6 +80,8 @@ class KeyOrderTest {
         input = driver.createInputTopic("numbers", Serdes.String().serializer(), Serdes.Integer().serializer(), T0, Duration.ZERO);
         results = driver.createOutputTopic("squares", Serdes.String().deserializer(), Serdes.String().deserializer());
         dropped = driver.createOutputTopic("numbers-dropped", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        delay1 = driver.createOutputTopic("numbers-retry-1", Serdes.String().deserializer(), Serdes.Integer().deserializer());
+        delay1In = driver.createInputTopic("numbers-retry-1", Serdes.String().serializer(), Serdes.Integer().serializer());
     }
 
     @AfterEach
@@ -166,7 +174,7 @@ class KeyOrderTest {
 
     @Test
     void withTheParkedStoreFullAdmissionWaitsForAKeyToFree() throws Exception {
-        start("2");
+        start("2", "100000");
         input.pipeInput("a", 1);
         input.pipeInput("a", 2);
         input.pipeInput("a", 3);
@@ -179,8 +187,63 @@ class KeyOrderTest {
         long waitedMs = (System.nanoTime() - started) / 1_000_000;
 
         assertTrue(waitedMs >= 150, "b waited for room in the parked store, " + waitedMs + " ms");
-        assertEquals(List.of("a:1#1", "a:2#1", "b:9#1"), called, "a:1 finished, a:2 took its key, then b was admitted");
+        // a:1's completion starts a:2 on the finishing thread, so a:2 and b may reach the handler in either order.
+        assertEquals(Set.of("a:1#1", "a:2#1", "b:9#1"), Set.copyOf(called), "a:1 finished, a:2 took its key, then b was admitted");
         assertEquals(List.of(new KeyValue<>("a", "a1")), results.readKeyValuesToList());
+    }
+
+    @Test
+    void aFinishedCallStartsItsKeysNextRequestItselfAndTheResultsStillComeInOrder() {
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        input.pipeInput("a", 3);
+        calls.get("a:1#1").complete(Outcome.success("a1"));
+        assertEquals(List.of("a:1#1", "a:2#1"), called, "a:2 started when a:1 finished, before the stream thread looked");
+        assertEquals(List.of(), results.readValuesToList(), "the stream thread forwards a:1's result at its next tick");
+        calls.get("a:2#1").complete(Outcome.success("a2"));
+        assertEquals("a:3#1", last(), "the chain goes on while the stream thread has not run");
+
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+        assertEquals(List.of("a1", "a2"), results.readValuesToList());
+        calls.get("a:3#1").complete(Outcome.retryable("busy"));
+        input.pipeInput("a", 4);
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+        assertEquals("a:3#1", last(), "a failure starts nothing: a:4 waits behind a:3's retry");
+        clock.advance(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        finish("a:3#2", Outcome.success("a3"));
+        assertEquals("a:4#1", last());
+        finish("a:4#1", Outcome.success("a4"));
+        assertEquals(List.of("a3", "a4"), results.readValuesToList());
+    }
+
+    @Test
+    void aHeadsRetryWaitsInTheTimerStoreAndTakesTheDelayTopicOnlyWhenTheStoreIsFull() {
+        start("10000", "1");
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        input.pipeInput("b", 1);
+        input.pipeInput("b", 2);
+        finish("a:1#1", Outcome.retryable("busy"));
+        assertTrue(delay1.isEmpty(), "a:1's retry is held in the timer store, not sent through the delay topic");
+        finish("b:1#1", Outcome.retryable("busy"));
+        TestRecord<String, Integer> sent = delay1.readRecord();
+        assertEquals("b", sent.key(), "with the timer store full (max-pending-per-task 1), b:1's retry took the delay topic");
+
+        clock.advance(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals("a:1#2", last(), "a:1's retry came due in the store");
+        delay1In.pipeInput(new TestRecord<>(sent.key(), sent.value(), sent.headers(), sent.timestamp()));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals("b:1#2", last(), "b:1's retry came back from its delay topic");
+        assertTrue(called.stream().noneMatch(c -> c.endsWith(":2#1")), "a:2 and b:2 still wait behind their heads: " + called);
+
+        finish("a:1#2", Outcome.success("a1"));
+        finish("b:1#2", Outcome.success("b1"));
+        finish("a:2#1", Outcome.success("a2"));
+        finish("b:2#1", Outcome.success("b2"));
+        assertEquals(List.of(new KeyValue<>("a", "a1"), new KeyValue<>("b", "b1"), new KeyValue<>("a", "a2"), new KeyValue<>("b", "b2")),
+                results.readKeyValuesToList());
     }
 
     /** Completes a call, then lets the pipeline's forwarding tick run, as wall-clock time passing does. */
