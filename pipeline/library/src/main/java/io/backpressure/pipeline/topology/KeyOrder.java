@@ -33,19 +33,18 @@ final class KeyOrder {
     private final KeyValueStore<Bytes, byte[]> store;
     private final int maxParked;
     private int parked;
+    /*
+     * The store's heads and parked counts, mirrored in memory: most requests of many keys never wait, and looking for a
+     * key's head or its next parked request in RocksDB (a read, an iterator) for each of them cost more than the call's
+     * routing. Loaded when the processor opens (also after a transaction aborts, which reopens it), kept in step with
+     * every write; as bounded as the store itself.
+     */
+    private final Map<Bytes, Long> heads = new HashMap<>();
+    private final Map<Bytes, Integer> parkedPerKey = new HashMap<>();
 
     KeyOrder(KeyValueStore<Bytes, byte[]> store, int maxParked) {
         this.store = store;
         this.maxParked = maxParked;
-    }
-
-    /**
-     * Reads the store as a restart or a new owner finds it: counts the parked requests and returns the heads that were
-     * released but not yet admitted, in input order per key.
-     */
-    List<Located> open() {
-        Map<Bytes, Long> heads = new HashMap<>();
-        List<KeyValue<Bytes, byte[]>> parkedEntries = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = all.next();
@@ -53,23 +52,33 @@ final class KeyOrder {
                 if (key[0] == HEAD) {
                     heads.put(Bytes.wrap(Arrays.copyOfRange(key, 1, key.length)), ByteBuffer.wrap(entry.value).getLong());
                 } else {
-                    parkedEntries.add(entry);
+                    int length = ByteBuffer.wrap(key, 1, 4).getInt();
+                    parkedPerKey.merge(Bytes.wrap(Arrays.copyOfRange(key, 5, 5 + length)), 1, Integer::sum);
+                    parked++;
                 }
             }
         }
-        parked = parkedEntries.size();
+    }
+
+    /**
+     * The store as a restart or a new owner finds it: the heads that were released but not yet admitted, in input
+     * order per key.
+     */
+    List<Located> open() {
         List<Located> released = new ArrayList<>();
-        for (KeyValue<Bytes, byte[]> entry : parkedEntries) {
-            Located request = TimerEntry.decodeLocated(ByteBuffer.wrap(entry.value));
-            Bytes key = Bytes.wrap(request.record().key());
-            Long head = heads.get(key);
-            if (head == null) {
-                // Not written by this class (a head is named before its successor is parked); free the key with it.
-                heads.put(key, request.offset());
-                store.put(headKey(request.record().key()), offsetBytes(request.offset()));
-                released.add(request);
-            } else if (head == request.offset()) {
-                released.add(request);
+        try (KeyValueIterator<Bytes, byte[]> all = store.prefixScan(Bytes.wrap(new byte[] {PARKED}), new BytesSerializer())) {
+            while (all.hasNext()) {
+                Located request = TimerEntry.decodeLocated(ByteBuffer.wrap(all.next().value));
+                Bytes key = Bytes.wrap(request.record().key());
+                Long head = heads.get(key);
+                if (head == null) {
+                    // Not written by this class (a head is named before its successor is parked); free the key with it.
+                    heads.put(key, request.offset());
+                    store.put(headKey(request.record().key()), offsetBytes(request.offset()));
+                    released.add(request);
+                } else if (head == request.offset()) {
+                    released.add(request);
+                }
             }
         }
         return released;
@@ -84,11 +93,14 @@ final class KeyOrder {
         if (key == null) {
             return true;
         }
-        if (store.get(headKey(key)) == null) {
+        Bytes k = Bytes.wrap(key);
+        if (!heads.containsKey(k)) {
+            heads.put(k, offset);
             store.put(headKey(key), offsetBytes(offset));
             return true;
         }
         store.put(parkedKey(key, offset), TimerEntry.encodeLocated(new Located(record, topic, partition, offset)));
+        parkedPerKey.merge(k, 1, Integer::sum);
         parked++;
         return false;
     }
@@ -105,6 +117,7 @@ final class KeyOrder {
     /** A released head is admitted: from now on it is a call like any other, persisted or answered. */
     void admitted(Located request) {
         store.delete(parkedKey(request.record().key(), request.offset()));
+        parkedPerKey.computeIfPresent(Bytes.wrap(request.record().key()), (key, count) -> count == 1 ? null : count - 1);
         parked--;
     }
 
@@ -123,8 +136,10 @@ final class KeyOrder {
         }
         Located next = firstParked(key);
         if (next != null) {
+            heads.put(Bytes.wrap(key), next.offset());
             store.put(headKey(key), offsetBytes(next.offset()));
         } else {
+            heads.remove(Bytes.wrap(key));
             store.delete(headKey(key));
         }
         return next;
@@ -132,11 +147,18 @@ final class KeyOrder {
 
     /** Whether the request at input offset {@code offset} is its key's head. */
     boolean isHead(byte[] key, long offset) {
-        byte[] current = store.get(headKey(key));
-        return current != null && ByteBuffer.wrap(current).getLong() == offset;
+        Long head = heads.get(Bytes.wrap(key));
+        return head != null && head == offset;
+    }
+
+    private boolean anyParked(byte[] key) {
+        return parkedPerKey.containsKey(Bytes.wrap(key));
     }
 
     private Located firstParked(byte[] key) {
+        if (!anyParked(key)) {
+            return null;
+        }
         try (KeyValueIterator<Bytes, byte[]> next = store.prefixScan(parkedPrefix(key), new BytesSerializer())) {
             return next.hasNext() ? TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value)) : null;
         }
@@ -144,6 +166,9 @@ final class KeyOrder {
 
     /** The key's first request parked after input offset {@code offset}; null when none is. */
     Located parkedAfter(byte[] key, long offset) {
+        if (!anyParked(key)) {
+            return null;
+        }
         try (KeyValueIterator<Bytes, byte[]> next = store.range(parkedKey(key, offset + 1), parkedKey(key, Long.MAX_VALUE))) {
             return next.hasNext() ? TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value)) : null;
         }
