@@ -14,7 +14,6 @@ import io.backpressure.pipeline.window.Window;
 import io.backpressure.pipeline.handler.PipelineRecord;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkProcessor.class);
-    private static final long PARKING_SLICE_NANOS = Duration.ofMillis(10).toNanos();
     /**
      * At most one caught-up commit per second. Under load a partition can look quiet for a tick while its next fetch is
      * on the way; without this bound that asked for about ten commits a second, each flushing the producer.
@@ -93,15 +91,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private AtomicBoolean open;
     /** {@link #forwardFinished()} as one object, not a new method reference for every call admitted. */
     private final Runnable forwardFinishedNow = this::forwardFinished;
-    /** Key mode ({@code pipeline.ordering=key}): which request of each key runs, and the parked ones behind it; else null. */
-    private KeyOrder keyOrder;
-    /** Key mode: heads whose predecessor finished, admitted at the next safe point (never inside an admission's wait). */
-    private ArrayDeque<TimerEntry.Located> released;
-    /** Key mode: the parked requests prepared to start as soon as the call before them finishes. */
-    private KeyChains chains;
-    /** Key mode, persist mode: whether a finished call may start its key's next request itself ({@link Call#follow}). */
-    private AtomicBoolean handOffs;
-    private boolean handOffsWanted;
+    /** {@code pipeline.ordering=key}: one request per key at a time; else null. */
+    private KeyMode keyMode;
     /** False until this processor has called again what its in-flight store held when it opened. */
     private boolean restoredResumed;
     /** None yet (half of MIN_VALUE so the subtraction cannot overflow): a first caught-up commit need not wait. */
@@ -119,8 +110,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         finished = new FinishedCalls();
         unpersisted = new HashSet<>();
         open = new AtomicBoolean(true);
-        handOffsWanted = parts.config().ordering().byKey() && parts.config().commit().mode() == CommitSettings.Mode.PERSIST;
-        handOffs = new AtomicBoolean(handOffsWanted);
         held = 0;
         restoredResumed = false;
         forwardedSinceCommit = false;
@@ -129,10 +118,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         commitHolds = instance.commitHolds();
         Window window = instance.window();
         Duration maxBlock = parts.config().maxBlock();
-        dispatcher = new Dispatcher(parts.binding(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
-                instance.stats(), instance.outcomeListener(), handOffs::get, clock);
-        admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
         decoder = new RequestDecoder(parts.config().decode().maxValueBytes(), maxBlock, random);
+        keyMode = parts.config().ordering().byKey() ? keyMode(context) : null;
+        dispatcher = new Dispatcher(parts.binding(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
+                instance.stats(), instance.outcomeListener(), keyMode == null ? () -> false : keyMode.handOffs(), clock);
+        admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(parts.config().commit().mode() == CommitSettings.Mode.DRAIN ? this::drainBeforeCommit : this::persistBeforeCommit);
@@ -140,11 +130,6 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boolean transactional = parts.config().kafka().guarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2;
         Runnable flushBeforeDeletes = transactional ? null : forwarder::flushProducer;
         persistedCalls = new PersistedCalls(context.getStateStore(PipelineTopology.IN_FLIGHT_STORE), flushBeforeDeletes, instance.stats());
-        if (parts.config().ordering().byKey()) {
-            keyOrder = new KeyOrder(context.getStateStore(PipelineTopology.KEY_ORDER_STORE), parts.config().ordering().maxParked());
-            released = new ArrayDeque<>();
-            chains = new KeyChains(keyOrder, this::prepareFollower);
-        }
         List<String> delayTopics = parts.config().delayTopics();
         if (!delayTopics.isEmpty()) {
             attemptByDelayTopic = new HashMap<>();
@@ -156,9 +141,41 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             releaseTimer = JitteredTimer.start(context, parts.config().retry().releaseInterval(), random, () -> {
                 commitHolds.working();
                 timers.releaseDue(this::admitRetry);
-                admitReleased();
+                if (keyMode != null) {
+                    keyMode.admitReleased();
+                }
             });
         }
+    }
+
+    /** Hands off a key's next request from the completing thread only in persist mode: a drain must end. */
+    private KeyMode keyMode(ProcessorContext<byte[], byte[]> context) {
+        boolean handOffs = parts.config().commit().mode() == CommitSettings.Mode.PERSIST;
+        return new KeyMode(context.getStateStore(PipelineTopology.KEY_ORDER_STORE), parts, decoder, handOffs, new KeyMode.Host() {
+            @Override
+            public Call admit(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
+                return WorkProcessor.this.admit(record, origin, RetryState.first(clock.millis()), null, null);
+            }
+
+            @Override
+            public void awaitFinished(long nanos) {
+                WorkProcessor.this.awaitFinished(nanos);
+            }
+
+            @Override
+            public void releaseDueRetries() {
+                if (timers != null) {
+                    timers.releaseDue(WorkProcessor.this::admitRetry);
+                }
+            }
+
+            @Override
+            public void adopt(Call started) {
+                held++;
+                unpersisted.add(started);
+                forwardTimer.hurry();
+            }
+        });
     }
 
     @Override
@@ -171,10 +188,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (inputTopic.equals(origin.topic())) {
             Headers trusted = PipelineHeaders.withoutOwn(record.headers());
             Record<byte[], byte[]> request = trusted == record.headers() ? record : record.withHeaders(trusted);
-            if (keyOrder == null) {
+            if (keyMode == null) {
                 admit(request, origin, RetryState.first(clock.millis()), null, null);
-            } else if (takeKey(request, origin)) {
-                chains.headEntered(request.key(), admit(request, origin, RetryState.first(clock.millis()), null, null), origin.offset());
+            } else if (keyMode.enter(request, origin)) {
+                keyMode.headAdmitted(request, origin, admit(request, origin, RetryState.first(clock.millis()), null, null));
             }
         } else {
             holdRetry(record, origin);
@@ -196,113 +213,19 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             Routed drop = parts.router().drop(record, origin, DropReason.INVALID_RETRY_STATE, invalid, expectedAttempt - 1,
                     PipelineHeaders.get(record.headers(), PipelineHeaders.REQUEST_ID));
             emit(drop);
-            releaseKey(drop, record, origin, null);
+            if (keyMode != null) {
+                keyMode.emitted(drop, record, origin, null);
+            }
             return;
         }
         timers.hold(record, state, origin.offset(), this::admitRetry);
     }
 
-    /**
-     * Key mode: admits the heads released meanwhile, then makes this record its key's head (true: admit it) or parks it
-     * behind the head (false). With the parked store full it first waits, bounded, for keys to free, forwarding finished
-     * calls and releasing due retries meanwhile; past the bound it parks one more, as the retry timers do.
-     */
-    private boolean takeKey(Record<byte[], byte[]> request, ProcessorRecordContext origin) {
-        admitReleased();
-        if (keyOrder.full()) {
-            long deadline = System.nanoTime() + parts.config().maxBlock().toNanos();
-            while (keyOrder.full() && System.nanoTime() < deadline) {
-                awaitFinished(Math.min(deadline - System.nanoTime(), PARKING_SLICE_NANOS));
-                if (timers != null) {
-                    timers.releaseDue(this::admitRetry);
-                }
-                admitReleased();
-            }
-            if (keyOrder.full()) {
-                LOG.warn("{} requests parked behind busy keys (pipeline.ordering.max-parked) and none freed within {} ms: parking one more",
-                        keyOrder.parked(), parts.config().maxBlock().toMillis());
-            }
-        }
-        if (keyOrder.enter(request, origin.topic(), origin.partition(), origin.offset())) {
-            return true;
-        }
-        chains.parked(request, origin);
-        return false;
-    }
-
-    /** Key mode: admits the heads whose predecessor finished, as first attempts read from their own input coordinates. */
-    private void admitReleased() {
-        if (released == null) {
-            return;
-        }
-        TimerEntry.Located next;
-        while ((next = released.poll()) != null) {
-            keyOrder.admitted(next);
-            chains.headReleased(next.record().key(), admit(next.record(), next.context(), RetryState.first(clock.millis()), null, null),
-                    next.offset());
-        }
-    }
-
-    /**
-     * Key mode: a request's outcome is final, so its key passes to the next parked request: admitted at the next safe
-     * point, or at once if the finished call already started it ({@link Dispatcher}'s hand-off).
-     */
-    private void releaseKey(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin, Call handedOff) {
-        boolean isFinal = Router.RESULTS.equals(routed.child()) || Router.DROPPED.equals(routed.child());
-        if (keyOrder == null || !isFinal && handedOff == null) {
-            return;
-        }
-        TimerEntry.Located next = isFinal ? keyOrder.finished(request.key(), originalOffset(request, origin)) : null;
-        if (handedOff == null) {
-            if (next != null) {
-                released.add(next);
-            }
-            return;
-        }
-        if (next == null || next.offset() != handedOff.origin().offset()) {
-            throw new IllegalStateException("key order broken: the call started after offset " + originalOffset(request, origin)
-                    + " (offset " + handedOff.origin().offset() + ") is not its key's next request ("
-                    + (next == null ? "none" : "offset " + next.offset()) + ", routed to " + routed.child() + ")");
-        }
-        keyOrder.admitted(next);
-        held++;
-        unpersisted.add(handedOff);
-        forwardTimer.hurry();
-        chains.followerAdmitted(request.key());
-    }
-
-    /**
-     * Key mode: the call a head's completion may start for the key's next request, decoded now; null if it cannot be
-     * called (undecodable, or its deadline passed), which the stream thread then routes when the key passes to it.
-     */
-    private Call prepareFollower(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
-        RetryState first = RetryState.first(clock.millis());
-        PipelineRecord<?, ?> request;
-        try {
-            request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), first.attempt());
-        } catch (RequestDecoder.Undecodable undecodable) {
-            return null;
-        }
-        if (parts.retryPolicy().beforeCall(first, request.deadline(), clock.instant()) != null) {
-            return null;
-        }
-        return new Call(request, record, origin, first, null, null);
-    }
-
-    /** The request's input offset: a retry's or a released request's original one, else where it was read. */
-    private static long originalOffset(Record<byte[], byte[]> request, ProcessorRecordContext origin) {
-        return PipelineHeaders.getLong(request.headers(), PipelineHeaders.ORIGINAL_OFFSET, origin.offset());
-    }
-
     private void admitRetry(RetryTimers.Released released) {
         ProcessorRecordContext origin = forwarder.currentRecordContext();
         Call retry = admit(released.record(), origin, released.state(), released.timerKey(), null);
-        byte[] key = released.record().key();
-        if (chains != null && retry != null && key != null) {
-            long offset = originalOffset(released.record(), origin);
-            if (keyOrder.isHead(key, offset)) {
-                chains.headReleased(key, retry, offset);
-            }
+        if (keyMode != null) {
+            keyMode.retryAdmitted(released.record(), origin, retry);
         }
     }
 
@@ -314,7 +237,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * offset negated, apart from the delay topics' offsets, so the two kinds of entry never overwrite each other.
      */
     private void holdHeadRetry(Record<byte[], byte[]> retry, Record<byte[], byte[]> request, ProcessorRecordContext origin) {
-        timers.hold(retry, RetryState.read(retry.headers()), -1 - originalOffset(request, origin), this::admitRetry);
+        timers.hold(retry, RetryState.read(retry.headers()), -1 - KeyMode.originalOffset(request, origin), this::admitRetry);
         forwardedSinceCommit = true;
     }
 
@@ -362,8 +285,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             return;
         }
         restoredResumed = true;
-        if (keyOrder != null) {
-            released.addAll(keyOrder.open());
+        if (keyMode != null) {
+            keyMode.open();
         }
         List<PersistedCalls.Slot> restored = persistedCalls.takeRestored();
         if (restored.isEmpty()) {
@@ -386,12 +309,12 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private void onTick() {
         commitHolds.working();
-        if (handOffsWanted && !handOffs.get()) {
-            handOffs.set(true);
-        }
         resumeRestoredOnce();
         forwardFinished();
-        admitReleased();
+        if (keyMode != null) {
+            keyMode.resumeHandOffs();
+            keyMode.admitReleased();
+        }
         boolean recordsArrived = processed != processedAtLastTick;
         boolean quiet = !recordsArrived && held == 0 && parts.instance().window().inFlight() == 0;
         processedAtLastTick = processed;
@@ -465,11 +388,11 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void persistBeforeCommit() {
         long started = commitHolds.hookStarting();
         forwardFinished();
-        if (taskIsLeaving()) {
-            // Its next owner calls the parked requests again: none starts here any more.
-            handOffs.set(false);
+        boolean leaving = taskIsLeaving();
+        if (leaving && keyMode != null) {
+            keyMode.stopHandOffs();
         }
-        if (held > 0 && taskIsLeaving()) {
+        if (held > 0 && leaving) {
             long deadline = System.nanoTime() + parts.config().commit().handoverWait().toNanos();
             long remaining;
             while (held > 0 && (remaining = deadline - System.nanoTime()) > 0) {
@@ -508,8 +431,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (!unpersisted.isEmpty()) {
             unpersisted.remove(call);
         }
-        if (chains != null && call.handedOff() == null) {
-            chains.broken(call.source().key());
+        if (keyMode != null) {
+            keyMode.forwarding(call);
         }
         emitOutcome(parts.router().route(call, random), call.source(), call.origin(), call.timerKey(), call.slot(), call.handedOff());
     }
@@ -522,12 +445,14 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private void emitOutcome(Routed routed, Record<byte[], byte[]> request, ProcessorRecordContext origin, Bytes timerKey,
                              PersistedCalls.Slot slot, Call handedOff) {
-        if (keyOrder != null && request.key() != null && Router.isDelaySink(routed.child()) && timers.hasRoom()) {
+        if (keyMode != null && KeyMode.holdsRetry(request, routed) && timers.hasRoom()) {
             holdHeadRetry(routed.record(), request, origin);
         } else {
             emit(routed);
         }
-        releaseKey(routed, request, origin, handedOff);
+        if (keyMode != null) {
+            keyMode.emitted(routed, request, origin, handedOff);
+        }
         if (slot != null) {
             persistedCalls.routed(slot);
         }
@@ -548,7 +473,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void close() {
         open.set(false);
-        handOffs.set(false);
+        if (keyMode != null) {
+            keyMode.stopHandOffs();
+        }
         if (forwardTimer != null) {
             forwardTimer.cancel();
         }
