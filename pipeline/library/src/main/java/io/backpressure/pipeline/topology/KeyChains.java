@@ -80,14 +80,13 @@ final class KeyChains {
         link(chain, request, origin);
     }
 
-    /** The call before {@code started} finished and started it; the stream thread admitted it: one more may be prepared. */
+    /** A call finished and started its follower, which the stream thread admitted: one more may be prepared. */
     void followerAdmitted(byte[] key) {
         Chain chain = chains.get(Bytes.wrap(key));
-        if (chain == null) {
-            throw new IllegalStateException("key order broken: a follower was started for a key without a chain");
+        if (chain != null) {
+            chain.ahead--;
+            extend(key, chain);
         }
-        chain.ahead--;
-        extend(key, chain);
     }
 
     /** A call of the key finished without starting a follower: the prepared followers are void. */

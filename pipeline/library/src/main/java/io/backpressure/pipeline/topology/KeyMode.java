@@ -164,13 +164,18 @@ final class KeyMode {
             }
             return;
         }
+        host.adopt(handedOff);
         if (next == null || next.offset() != handedOff.origin().offset()) {
-            throw new IllegalStateException("key order broken: the call started after offset " + originalOffset(request, origin)
-                    + " (offset " + handedOff.origin().offset() + ") is not its key's next request ("
-                    + (next == null ? "none" : "offset " + next.offset()) + ", routed to " + routed.child() + ")");
+            // Only a delay-topic record dropped as INVALID_RETRY_STATE while claiming this key's head (forged, or stale
+            // from an earlier owner) can pass the key on behind a call's back. The started call runs to its outcome
+            // like any other rather than stop the stream thread, and the key's order follows the store from here.
+            LOG.warn("key order: the call started after input offset {} (offset {}) was no longer its key's next request (that is {}): "
+                    + "a delay-topic record released the key meanwhile; it runs as well", originalOffset(request, origin),
+                    handedOff.origin().offset(), next == null ? "none" : "offset " + next.offset());
+            chains.broken(request.key());
+            return;
         }
         order.admitted(next);
-        host.adopt(handedOff);
         chains.followerAdmitted(request.key());
     }
 

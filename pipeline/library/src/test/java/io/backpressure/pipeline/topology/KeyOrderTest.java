@@ -240,6 +240,30 @@ class KeyOrderTest {
         assertEquals(List.of("b1", "b2"), out.stream().filter(r -> r.key.equals("b")).map(r -> r.value).toList());
     }
 
+    /**
+     * A forged delay-topic record naming a's head is dropped as INVALID_RETRY_STATE and passes a's key on while a:1 still
+     * runs, with a:2 already prepared to follow it. When a:1 then starts a:2 itself, the stream thread finds a:2 admitted
+     * already: it lets the started call run instead of failing, and the pipeline goes on.
+     */
+    @Test
+    void aForgedDelayRecordThatReleasesAKeyBehindARunningCallDoesNotStopThePipeline() {
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        RecordHeaders forged = new RecordHeaders();
+        forged.add("pipeline.original.offset", "0".getBytes(StandardCharsets.UTF_8));
+        driver.createInputTopic("numbers-retry-1", Serdes.String().serializer(), Serdes.Integer().serializer())
+                .pipeInput(new TestRecord<>("a", 1, forged, T0));
+        assertEquals("INVALID_RETRY_STATE", new String(dropped.readRecord().headers().lastHeader("pipeline.drop.reason").value(),
+                StandardCharsets.UTF_8));
+
+        calls.get("a:1#1").complete(Outcome.success("a1"));
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+        input.pipeInput("b", 1);
+        assertEquals("b:1#1", last(), "the pipeline still takes records");
+        finish("b:1#1", Outcome.success("b1"));
+        assertTrue(results.readValuesToList().containsAll(List.of("a1", "b1")));
+    }
+
     /** Completes a call, then lets the pipeline's forwarding tick run, as wall-clock time passing does. */
     private void finish(String call, Outcome<String> outcome) {
         CompletableFuture<Outcome<String>> pending = calls.get(call);
