@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
@@ -63,8 +62,9 @@ final class KeyMode {
         this.handOffs = new AtomicBoolean(handOffsWanted);
     }
 
-    BooleanSupplier handOffs() {
-        return handOffs::get;
+    /** Whether a finished call may start its key's next request itself now (see {@link Dispatcher}). */
+    boolean handOffsAllowed() {
+        return handOffs.get();
     }
 
     /** The task is leaving this thread: its next owner calls the parked requests again, so none starts here any more. */

@@ -42,7 +42,10 @@ final class Launcher {
         this.timeouts = timeouts;
     }
 
-    /** True when no call waits: a stream thread that finds a free slot may then start its call itself. */
+    /**
+     * True when no call waits, in the queue or for a slot: a stream thread that finds a free slot may then start its
+     * call itself, and in key mode a finished call may pass its slot to its key's next request.
+     */
     boolean isIdle() {
         return queued.get() == 0;
     }
@@ -85,7 +88,6 @@ final class Launcher {
         try {
             while (true) {
                 Launch launch = queue.take();
-                queued.decrementAndGet();
                 while (!window.tryAcquire()) {
                     window.awaitRoom(roomToWaitFor(), SLICE_NANOS);
                     if (Thread.interrupted()) {
@@ -94,6 +96,8 @@ final class Launcher {
                     // Overdue calls free slots too: expire them here, since the stream threads may all be held.
                     timeouts.expireOverdue();
                 }
+                // Counted until it has its slot, so a freed slot goes to it, not to a call that came after it.
+                queued.decrementAndGet();
                 if (!launch.lane().open().getAsBoolean()) {
                     window.release();
                     continue;
@@ -114,7 +118,7 @@ final class Launcher {
      * call cost two context switches each.
      */
     private int roomToWaitFor() {
-        return Math.max(1, Math.min(queued.get() + 1, window.limit() / ROOM_BATCH_DIVISOR));
+        return Math.max(1, Math.min(queued.get(), window.limit() / ROOM_BATCH_DIVISOR));
     }
 
     /** Stops the thread; calls still queued are not started (their tasks are closed, their requests read again). */

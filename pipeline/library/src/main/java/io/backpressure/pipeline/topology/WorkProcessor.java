@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
@@ -120,9 +121,13 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Duration maxBlock = parts.config().maxBlock();
         decoder = new RequestDecoder(parts.config().decode().maxValueBytes(), maxBlock, random);
         keyMode = parts.config().ordering().byKey() ? keyMode(context) : null;
+        // A hand-off keeps its slot for the same key: only while no call waits for one, so a full window still serves
+        // calls in arrival order, as in unordered mode, and a busy key cannot keep a slot from the keys queued behind.
+        Launcher launcher = instance.launcher();
+        BooleanSupplier handOffs = keyMode == null ? () -> false : () -> keyMode.handOffsAllowed() && launcher.isIdle();
         dispatcher = new Dispatcher(parts.binding(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
-                instance.stats(), instance.outcomeListener(), keyMode == null ? () -> false : keyMode.handOffs(), clock);
-        admission = new Admission(window, instance.launcher(), new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
+                instance.stats(), instance.outcomeListener(), handOffs, clock);
+        admission = new Admission(window, launcher, new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);
         hook.beforeCommit(parts.config().commit().mode() == CommitSettings.Mode.DRAIN ? this::drainBeforeCommit : this::persistBeforeCommit);

@@ -128,6 +128,26 @@ class DispatcherTest {
         assertEquals(0, window.inFlight());
     }
 
+    /** With hand-offs off (calls wait for a slot, or the task is leaving), an answer frees its slot and starts nothing. */
+    @Test
+    void withHandOffsOffAnAnswerFreesItsSlotAndStartsNothing() {
+        Window window = new Window(1);
+        FinishedCalls finished = new FinishedCalls();
+        Map<String, CompletableFuture<Outcome<byte[]>>> pending = new ConcurrentHashMap<>();
+        Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>())),
+                window, Duration.ofSeconds(5), new CallTimeouts(), finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
+                () -> false, Clock.systemUTC());
+        Call head = call("head");
+        assertTrue(head.follow(call("follower")));
+        assertTrue(window.tryAcquire());
+        assertNull(dispatcher.dispatch(head));
+
+        pending.get("head").complete(Outcome.success(new byte[0]));
+        assertFalse(pending.containsKey("follower"));
+        assertNull(finished.poll().handedOff());
+        assertEquals(0, window.inFlight(), "the slot is free for whichever call waits first");
+    }
+
     private static Call call(String id) {
         return new Call(TestBindings.request(id), new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.backpressure.pipeline.embed.BackpressurePipeline;
 import io.backpressure.pipeline.embed.EmbeddedPipeline;
 import io.backpressure.pipeline.handler.Outcome;
+import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,10 +52,10 @@ class KeyOrderTest {
 
     @BeforeEach
     void start() {
-        start("10000", "100000");
+        start("10000", "100000", "1000");
     }
 
-    private void start(String maxParked, String maxPendingRetries) {
+    private void start(String maxParked, String maxPendingRetries, String windowCapacity) {
         if (driver != null) {
             driver.close();
             pipeline.close();
@@ -66,6 +67,7 @@ class KeyOrderTest {
                 .setting("pipeline.ordering.max-parked", maxParked).setting("pipeline.handler.timeout", "1s")
                 .setting("pipeline.retry.max-attempts", "3").setting("pipeline.retry.base", "1s").setting("pipeline.retry.cap", "1s")
                 .setting("pipeline.retry.max-pending-per-task", maxPendingRetries)
+                .setting("pipeline.window.capacity", windowCapacity)
                 .handler(record -> {
                     String name = record.key() + ":" + record.value() + "#" + record.attempt();
                     called.add(name);
@@ -172,7 +174,7 @@ class KeyOrderTest {
 
     @Test
     void withTheParkedStoreFullAdmissionWaitsForAKeyToFree() throws Exception {
-        start("2", "100000");
+        start("2", "100000", "1000");
         input.pipeInput("a", 1);
         input.pipeInput("a", 2);
         input.pipeInput("a", 3);
@@ -217,7 +219,7 @@ class KeyOrderTest {
 
     @Test
     void aHeadsRetryWaitsInTheTimerStoreAndTakesTheDelayTopicOnlyWhenTheStoreIsFull() {
-        start("10000", "1");
+        start("10000", "1", "1000");
         input.pipeInput("a", 1);
         input.pipeInput("a", 2);
         input.pipeInput("b", 1);
@@ -262,6 +264,21 @@ class KeyOrderTest {
         assertEquals("b:1#1", last(), "the pipeline still takes records");
         finish("b:1#1", Outcome.success("b1"));
         assertTrue(results.readValuesToList().containsAll(List.of("a1", "b1")));
+    }
+
+    @Test
+    void withTheWindowFullAFinishedCallGivesItsSlotToTheCallWaitingFirstNotToItsKey() {
+        start("10000", "100000", "1");
+        input.pipeInput("a", 1);
+        input.pipeInput("a", 2);
+        input.pipeInput("b", 1);
+        assertEquals(List.of("a:1#1"), called, "b:1 waits for the only slot");
+
+        calls.get("a:1#1").complete(Outcome.success("a1"));
+        Await.until("b:1 got the slot", Duration.ofSeconds(5), () -> called.contains("b:1#1"));
+        assertEquals(List.of("a:1#1", "b:1#1"), called, "a:2 did not take a:1's slot ahead of b:1");
+        finish("b:1#1", Outcome.success("b1"));
+        Await.until("a:2 got the slot", Duration.ofSeconds(5), () -> called.contains("a:2#1"));
     }
 
     /** Completes a call, then lets the pipeline's forwarding tick run, as wall-clock time passing does. */
