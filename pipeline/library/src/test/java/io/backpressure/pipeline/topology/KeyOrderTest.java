@@ -217,6 +217,31 @@ class KeyOrderTest {
         assertEquals(List.of("a3", "a4"), results.readValuesToList());
     }
 
+    /**
+     * At most {@link KeyChains#AHEAD} requests per key are prepared ahead of the stream thread: finished calls start the
+     * next ones that far and no further until the stream thread catches up, which prepares more from the parked store.
+     */
+    @Test
+    void finishedCallsRunAheadOfTheStreamThreadByEightRequestsAtMost() {
+        for (int i = 1; i <= 12; i++) {
+            input.pipeInput("a", i);
+        }
+        calls.get("a:1#1").complete(Outcome.success("a1"));
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+        for (int i = 2; i <= 10; i++) {
+            calls.get("a:" + i + "#1").complete(Outcome.success("a" + i));
+        }
+        assertEquals("a:10#1", last(), "a:2 to a:10 started one after the other without the stream thread");
+        assertEquals(10, called.size(), "a:11 waits for the stream thread: eight ahead of a:2, which it admitted last");
+
+        driver.advanceWallClockTime(Duration.ofMillis(20));
+        assertEquals("a:11#1", last());
+        calls.get("a:11#1").complete(Outcome.success("a11"));
+        assertEquals("a:12#1", last(), "the stream thread prepared a:12 from the store behind a:11");
+        finish("a:12#1", Outcome.success("a12"));
+        assertEquals(java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(i -> "a" + i).toList(), results.readValuesToList());
+    }
+
     @Test
     void aHeadsRetryWaitsInTheTimerStoreAndTakesTheDelayTopicOnlyWhenTheStoreIsFull() {
         start("10000", "1", "1000");
