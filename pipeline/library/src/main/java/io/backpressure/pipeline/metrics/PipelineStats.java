@@ -3,6 +3,7 @@ package io.backpressure.pipeline.metrics;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.outcome.DropReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.LongAccumulator;
  * [pipeline_retries_scheduled_total{attempt}], retries waiting in timer stores [pipeline_retry_pending], how long
  * commits hold a stream thread [pipeline_commit_hold_seconds] and how much of it is the pipeline's own hooks
  * [pipeline_commit_hooks_seconds], calls persisted by a commit [pipeline_calls_persisted_total]
- * and persisted calls a task called again when it opened [pipeline_calls_resumed_total].
+ * and persisted calls a task called again when it opened [pipeline_calls_resumed_total]; in key mode, requests parked
+ * behind busy keys [pipeline_key_parked] and a key's requests started by the call before them as it finished
+ * [pipeline_key_handoffs_total].
  * Label values are the stable names of {@link DropReason} and the outcome types.
  */
 public final class PipelineStats {
@@ -35,6 +38,8 @@ public final class PipelineStats {
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Map<Integer, Counter> retriesByAttempt = new ConcurrentHashMap<>();
     private final AtomicLong retryPending = new AtomicLong();
+    private final AtomicLong keyParked = new AtomicLong();
+    private final Counter keyHandOffs;
     private final Timer commitHold;
     private final Timer commitHooks;
     private final LongAccumulator longestCommitHoldNanos = new LongAccumulator(Math::max, 0);
@@ -59,6 +64,11 @@ public final class PipelineStats {
         this.retryableFailedCalls = callCounter(registry, "retryable_failure");
         this.nonRetryableFailedCalls = callCounter(registry, "non_retryable_failure");
         registry.gauge("pipeline.retry.pending", retryPending);
+        Gauge.builder("pipeline.key.parked", keyParked, AtomicLong::get)
+                .description("requests parked behind busy keys (pipeline.ordering=key), bounded by pipeline.ordering.max-parked per task")
+                .register(registry);
+        this.keyHandOffs = Counter.builder("pipeline.key.handoffs")
+                .description("requests of a key started by the call before them as it finished (pipeline.ordering=key)").register(registry);
         this.commitHold = Timer.builder("pipeline.commit.hold")
                 .description("how long each commit held a stream thread, from its first task's pre-commit hook to the thread's next record or punctuation")
                 .register(registry);
@@ -140,6 +150,14 @@ public final class PipelineStats {
 
     public void retryPending(long delta) {
         retryPending.addAndGet(delta);
+    }
+
+    public void keyParked(long delta) {
+        keyParked.addAndGet(delta);
+    }
+
+    public void keyHandedOff() {
+        keyHandOffs.increment();
     }
 
     public long handlerCalls() {

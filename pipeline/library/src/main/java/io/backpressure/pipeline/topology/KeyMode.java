@@ -52,7 +52,7 @@ final class KeyMode {
     private final boolean handOffsWanted;
 
     KeyMode(KeyValueStore<Bytes, byte[]> store, PipelineParts parts, RequestDecoder decoder, boolean handOffsWanted, Host host) {
-        this.order = new KeyOrder(store, parts.config().ordering().maxParked());
+        this.order = new KeyOrder(store, parts.config().ordering().maxParked(), parts.instance().stats());
         this.chains = new KeyChains(order, this::prepareFollower);
         this.parts = parts;
         this.decoder = decoder;
@@ -176,7 +176,14 @@ final class KeyMode {
             return;
         }
         order.admitted(next);
+        parts.instance().stats().keyHandedOff();
         chains.followerAdmitted(request.key());
+    }
+
+    /** The processor closes. */
+    void close() {
+        stopHandOffs();
+        order.close();
     }
 
     /** The request's input offset: a retry's or a released request's original one, else where it was read. */

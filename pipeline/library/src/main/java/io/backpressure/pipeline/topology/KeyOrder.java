@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.topology.TimerEntry.Located;
+import io.backpressure.pipeline.metrics.PipelineStats;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ final class KeyOrder {
 
     private final KeyValueStore<Bytes, byte[]> store;
     private final int maxParked;
+    private final PipelineStats stats;
     private int parked;
     /*
      * The store's heads and parked counts, mirrored in memory: most requests of many keys never wait, and looking for a
@@ -42,9 +44,10 @@ final class KeyOrder {
     private final Map<Bytes, Long> heads = new HashMap<>();
     private final Map<Bytes, Integer> parkedPerKey = new HashMap<>();
 
-    KeyOrder(KeyValueStore<Bytes, byte[]> store, int maxParked) {
+    KeyOrder(KeyValueStore<Bytes, byte[]> store, int maxParked, PipelineStats stats) {
         this.store = store;
         this.maxParked = maxParked;
+        this.stats = stats;
         try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = all.next();
@@ -58,6 +61,13 @@ final class KeyOrder {
                 }
             }
         }
+        stats.keyParked(parked);
+    }
+
+    /** The processor closes: its parked requests leave the instance's count (the task's next owner counts them). */
+    void close() {
+        stats.keyParked(-parked);
+        parked = 0;
     }
 
     /**
@@ -102,6 +112,7 @@ final class KeyOrder {
         store.put(parkedKey(key, offset), TimerEntry.encodeLocated(new Located(record, topic, partition, offset)));
         parkedPerKey.merge(k, 1, Integer::sum);
         parked++;
+        stats.keyParked(1);
         return false;
     }
 
@@ -119,6 +130,7 @@ final class KeyOrder {
         store.delete(parkedKey(request.record().key(), request.offset()));
         parkedPerKey.computeIfPresent(Bytes.wrap(request.record().key()), (key, count) -> count == 1 ? null : count - 1);
         parked--;
+        stats.keyParked(-1);
     }
 
     /**

@@ -479,7 +479,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void close() {
         open.set(false);
         if (keyMode != null) {
-            keyMode.stopHandOffs();
+            keyMode.close();
         }
         if (forwardTimer != null) {
             forwardTimer.cancel();

@@ -8,6 +8,7 @@ import io.backpressure.pipeline.embed.EmbeddedPipeline;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.testing.Await;
 import io.backpressure.pipeline.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ class KeyOrderTest {
     private final Map<String, CompletableFuture<Outcome<String>>> calls = new LinkedHashMap<>();
     /** Synchronized: a finished call starts its key's next request on the thread that finished it. */
     private final List<String> called = Collections.synchronizedList(new ArrayList<>());
+    private SimpleMeterRegistry registry;
     private EmbeddedPipeline pipeline;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Integer> input;
@@ -61,6 +63,7 @@ class KeyOrderTest {
             pipeline.close();
         }
         Topology topology = new Topology();
+        registry = new SimpleMeterRegistry();
         pipeline = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
                 .topics("numbers", "squares", "numbers-dropped")
                 .setting("pipeline.ordering", "key").setting("pipeline.processing-guarantee", "exactly_once_v2")
@@ -76,6 +79,7 @@ class KeyOrderTest {
                     return call;
                 })
                 .clock(clock)
+                .meterRegistry(registry)
                 .addTo(topology);
         driver = new TopologyTestDriver(topology, pipeline.streamsProperties(new Properties()), T0);
         input = driver.createInputTopic("numbers", Serdes.String().serializer(), Serdes.Integer().serializer(), T0, Duration.ZERO);
@@ -197,6 +201,7 @@ class KeyOrderTest {
         input.pipeInput("a", 1);
         input.pipeInput("a", 2);
         input.pipeInput("a", 3);
+        assertEquals(2, registry.get("pipeline.key.parked").gauge().value(), "a:2 and a:3 parked");
         calls.get("a:1#1").complete(Outcome.success("a1"));
         assertEquals(List.of("a:1#1", "a:2#1"), called, "a:2 started when a:1 finished, before the stream thread looked");
         assertEquals(List.of(), results.readValuesToList(), "the stream thread forwards a:1's result at its next tick");
@@ -205,6 +210,8 @@ class KeyOrderTest {
 
         driver.advanceWallClockTime(Duration.ofMillis(20));
         assertEquals(List.of("a1", "a2"), results.readValuesToList());
+        assertEquals(0, registry.get("pipeline.key.parked").gauge().value());
+        assertEquals(2, registry.get("pipeline.key.handoffs").counter().count(), "a:2 and a:3 were started by their predecessors");
         calls.get("a:3#1").complete(Outcome.retryable("busy"));
         input.pipeInput("a", 4);
         driver.advanceWallClockTime(Duration.ofMillis(20));
