@@ -146,7 +146,7 @@ final class KeyOrder {
         if (!isHead(key, offset)) {
             return null;
         }
-        Located next = firstParked(key);
+        Located next = parkedAfter(key, -1);
         if (next != null) {
             heads.put(Bytes.wrap(key), next.offset());
             store.put(headKey(key), offsetBytes(next.offset()));
@@ -167,16 +167,7 @@ final class KeyOrder {
         return parkedPerKey.containsKey(Bytes.wrap(key));
     }
 
-    private Located firstParked(byte[] key) {
-        if (!anyParked(key)) {
-            return null;
-        }
-        try (KeyValueIterator<Bytes, byte[]> next = store.prefixScan(parkedPrefix(key), new BytesSerializer())) {
-            return next.hasNext() ? TimerEntry.decodeLocated(ByteBuffer.wrap(next.next().value)) : null;
-        }
-    }
-
-    /** The key's first request parked after input offset {@code offset}; null when none is. */
+    /** The key's first request parked after input offset {@code offset} (-1: its first); null when none is. */
     Located parkedAfter(byte[] key, long offset) {
         if (!anyParked(key)) {
             return null;
@@ -190,12 +181,10 @@ final class KeyOrder {
         return Bytes.wrap(ByteBuffer.allocate(1 + key.length).put(HEAD).put(key).array());
     }
 
-    /** The key's length first, so that one key's prefix is never another, longer key's. */
-    private static Bytes parkedPrefix(byte[] key) {
-        return Bytes.wrap(ByteBuffer.allocate(1 + 4 + key.length).put(PARKED).putInt(key.length).put(key).array());
-    }
-
-    /** Big-endian offsets sort a key's parked requests in input order. */
+    /**
+     * The key's length first, so that one key's entries never fall in another, longer key's range; big-endian offsets
+     * sort a key's parked requests in input order.
+     */
     private static Bytes parkedKey(byte[] key, long offset) {
         return Bytes.wrap(ByteBuffer.allocate(1 + 4 + key.length + 8).put(PARKED).putInt(key.length).put(key).putLong(offset).array());
     }

@@ -103,9 +103,7 @@ class DispatcherTest {
         Window window = new Window(2);
         FinishedCalls finished = new FinishedCalls();
         Map<String, CompletableFuture<Outcome<byte[]>>> pending = new ConcurrentHashMap<>();
-        Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>())),
-                window, Duration.ofSeconds(5), new CallTimeouts(), finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
-                () -> true, Clock.systemUTC());
+        Dispatcher dispatcher = pendingCalls(window, finished, pending, true);
         Call head = call("head");
         Call follower = call("follower");
         Call afterFollower = call("after");
@@ -134,9 +132,7 @@ class DispatcherTest {
         Window window = new Window(1);
         FinishedCalls finished = new FinishedCalls();
         Map<String, CompletableFuture<Outcome<byte[]>>> pending = new ConcurrentHashMap<>();
-        Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>())),
-                window, Duration.ofSeconds(5), new CallTimeouts(), finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
-                () -> false, Clock.systemUTC());
+        Dispatcher dispatcher = pendingCalls(window, finished, pending, false);
         Call head = call("head");
         assertTrue(head.follow(call("follower")));
         assertTrue(window.tryAcquire());
@@ -146,6 +142,14 @@ class DispatcherTest {
         assertFalse(pending.containsKey("follower"));
         assertNull(finished.poll().handedOff());
         assertEquals(0, window.inFlight(), "the slot is free for whichever call waits first");
+    }
+
+    /** A dispatcher whose calls wait in {@code pending}, by request id, for the test to answer them. */
+    private static Dispatcher pendingCalls(Window window, FinishedCalls finished, Map<String, CompletableFuture<Outcome<byte[]>>> pending,
+                                           boolean handOffs) {
+        return new Dispatcher(TestBindings.of(request -> pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>())),
+                window, Duration.ofSeconds(5), new CallTimeouts(), finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
+                () -> handOffs, Clock.systemUTC());
     }
 
     private static Call call(String id) {
