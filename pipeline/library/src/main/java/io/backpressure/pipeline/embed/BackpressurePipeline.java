@@ -57,6 +57,7 @@ public final class BackpressurePipeline {
         private Deadlines<K, V> deadlines;
         private MeterRegistry registry;
         private Clock clock = Clock.systemUTC();
+        private long seed = System.nanoTime();
 
         private Builder(Serde<K> keySerde, Serde<V> valueSerde, Serde<R> resultSerde) {
             this.keySerde = Objects.requireNonNull(keySerde, "key serde");
@@ -113,6 +114,12 @@ public final class BackpressurePipeline {
             return this;
         }
 
+        /** The seed of the backoff's jitter and the timers' draws; for tests, so a run repeats. A new one per start by default. */
+        public Builder<K, V, R> seed(long testSeed) {
+            this.seed = testSeed;
+            return this;
+        }
+
         /**
          * Adds the pipeline's nodes, stores and sinks to {@code topology}. One pipeline per topology.
          *
@@ -126,7 +133,7 @@ public final class BackpressurePipeline {
             RecordBinding<K, V, R> binding = RecordBinding.of(keySerde.deserializer(), valueSerde.deserializer(), resultSerde.serializer(),
                     requestIds, deadlines != null ? deadlines : Deadlines.defaults(config.retry().defaultTtl()), handler);
             InstanceState instance = InstanceState.of(config, outcome -> { }, registry != null ? registry : new SimpleMeterRegistry());
-            PipelineTopology.addTo(topology, config, binding, instance, clock, System.nanoTime());
+            PipelineTopology.addTo(topology, config, binding, instance, clock, seed);
             return new EmbeddedPipeline(config, instance, handler);
         }
     }

@@ -64,6 +64,7 @@ class EmbeddedPipelineTest {
                     return CompletableFuture.completedFuture(Outcome.success(Integer.toString(record.value() * record.value())));
                 })
                 .clock(clock)
+                .seed(7)
                 .addTo(topology);
         driver = new TopologyTestDriver(topology, pipeline.streamsProperties(new Properties()), T0);
         input = driver.createInputTopic("numbers-raw", Serdes.String().serializer(), Serdes.Integer().serializer(), T0, Duration.ZERO);
