@@ -38,15 +38,18 @@ final class Dispatcher {
     private final CallTimeouts timeouts;
     private final Outcome<?> timedOut;
     private final BooleanSupplier handOffs;
+    private final Launcher launcher;
     private final Clock clock;
 
     /**
      * @param handOffs whether a finished call may start its key's next request now (key mode, while the task is open
      *                 and not handing over); see {@link Call#follow}
+     * @param launcher the instance's launcher, to which a finished call passes its slot while calls wait for one
      */
     Dispatcher(RecordBinding<?, ?, ?> binding, Window window, Duration timeout, CallTimeouts timeouts, FinishedCalls finished,
-               PipelineStats stats, Consumer<Outcome<?>> listener, BooleanSupplier handOffs, Clock clock) {
+               PipelineStats stats, Consumer<Outcome<?>> listener, BooleanSupplier handOffs, Launcher launcher, Clock clock) {
         this.handOffs = handOffs;
+        this.launcher = launcher;
         this.clock = clock;
         this.binding = binding;
         this.window = window;
@@ -92,20 +95,27 @@ final class Dispatcher {
      * non-retryable failure) starts the key's next request here and now, in the same window slot, instead of when the
      * stream thread next looks: that wait (a forwarding tick, a commit) was longer than the call itself. The finished
      * call is queued before its successor starts, so the stream thread forwards it first and admits the successor then.
+     * Otherwise, while calls wait for a slot, the slot passes to the oldest of them here ({@link Launcher#startInSlot}):
+     * with the window full, waking the launcher for each finished call cost two context switches per call.
      */
     private void completed(Call call, Outcome<?> outcome, long startNanos, int inFlightAtStart) {
         Call next = call.takeSuccessor();
+        boolean slotReusable = window.inFlight() <= window.limit();
         boolean handOff = next != null && !(outcome instanceof Outcome.RetryableFailure<?>) && handOffs.getAsBoolean()
-                && window.inFlight() <= window.limit() && (next.deadline() == null || clock.instant().isBefore(next.deadline()));
+                && slotReusable && (next.deadline() == null || clock.instant().isBefore(next.deadline()));
         if (handOff) {
             call.handedOff(next);
         }
-        finished.add(finish(call, outcome, startNanos, inFlightAtStart, !handOff));
+        // With calls waiting for a slot, the slot goes to the oldest of them on this thread, not back to the window.
+        boolean passOn = !handOff && slotReusable && !launcher.isIdle();
+        finished.add(finish(call, outcome, startNanos, inFlightAtStart, !handOff && !passOn));
         if (handOff) {
             Call answered = dispatch(next);
             if (answered != null) {
                 finished.add(answered);
             }
+        } else if (passOn) {
+            launcher.startInSlot();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -12,6 +13,10 @@ import java.util.function.BooleanSupplier;
  * slot is free; when the window is full it queues the call here and goes on with its records. So calls keep starting
  * while the stream thread is held elsewhere, above all by a commit: under exactly_once_v2 every 100 ms, for the time a
  * transaction takes, which left the window to run dry.
+ *
+ * <p>While calls wait, a call that finishes passes its slot straight to the oldest of them, on the thread that finished
+ * it ({@link #startInSlot}); this thread then only starts calls when a slot frees without a finished call (a time-out,
+ * a lower adaptive limit) and takes the next call off the queue to be first in line.
  *
  * <p>The queue is bounded (one window's worth): when it is full the stream thread waits, the partitions' buffers fill
  * and Kafka Streams stops fetching, so the backlog stays in Kafka. A queued call belongs to a task that may close
@@ -31,6 +36,8 @@ final class Launcher {
     private final BlockingQueue<Launch> queue;
     /** The queue's size, read on every admission without taking the queue's lock. */
     private final AtomicInteger queued = new AtomicInteger();
+    /** The call the launcher took from the queue and waits to start: the first a passed-on slot goes to. */
+    private final AtomicReference<Launch> held = new AtomicReference<>();
     private final Window window;
     private final CallTimeouts timeouts;
     private final Object startLock = new Object();
@@ -88,28 +95,51 @@ final class Launcher {
         try {
             while (true) {
                 Launch launch = queue.take();
-                while (!window.tryAcquire()) {
-                    window.awaitRoom(roomToWaitFor(), SLICE_NANOS);
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
+                held.set(launch);
+                // Until the held call has started: here, or on a thread whose call finished and passed its slot on.
+                while (held.get() != null) {
+                    if (window.tryAcquire()) {
+                        startInSlot();
+                    } else {
+                        window.awaitRoom(roomToWaitFor(), SLICE_NANOS);
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException();
+                        }
+                        // Overdue calls free slots too: expire them here, since the stream threads may all be held.
+                        timeouts.expireOverdue();
                     }
-                    // Overdue calls free slots too: expire them here, since the stream threads may all be held.
-                    timeouts.expireOverdue();
-                }
-                // Counted until it has its slot, so a freed slot goes to it, not to a call that came after it.
-                queued.decrementAndGet();
-                if (!launch.lane().open().getAsBoolean()) {
-                    window.release();
-                    continue;
-                }
-                Call answered = launch.lane().dispatcher().dispatch(launch.call());
-                if (answered != null) {
-                    launch.lane().finished().add(answered);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Starts the oldest waiting call in a window slot the caller holds, or gives the slot back when no call waits. A call
+     * that finishes while calls wait passes its slot on here, on the thread that finished it: waking this launcher for
+     * every finished call cost two context switches per call, the largest cost of a full window with short calls.
+     *
+     * @return whether a call started in the slot
+     */
+    boolean startInSlot() {
+        Launch launch = held.getAndSet(null);
+        if (launch == null) {
+            launch = queue.poll();
+        }
+        for (; launch != null; launch = queue.poll()) {
+            // Counted until it has its slot, so a freed slot goes to it, not to a call that came after it.
+            queued.decrementAndGet();
+            if (launch.lane().open().getAsBoolean()) {
+                Call answered = launch.lane().dispatcher().dispatch(launch.call());
+                if (answered != null) {
+                    launch.lane().finished().add(answered);
+                }
+                return true;
+            }
+        }
+        window.release();
+        return false;
     }
 
     /**

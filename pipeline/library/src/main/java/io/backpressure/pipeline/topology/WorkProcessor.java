@@ -126,7 +126,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Launcher launcher = instance.launcher();
         BooleanSupplier handOffs = keyMode == null ? () -> false : () -> keyMode.handOffsAllowed() && launcher.isIdle();
         dispatcher = new Dispatcher(parts.binding(), window, parts.config().window().handlerTimeout(), instance.timeouts(), finished,
-                instance.stats(), instance.outcomeListener(), handOffs, clock);
+                instance.stats(), instance.outcomeListener(), handOffs, launcher, clock);
         admission = new Admission(window, launcher, new Launcher.Lane(dispatcher, finished, open::get), maxBlock);
         inputTopic = parts.config().topics().input();
         DrainHookStore hook = context.getStateStore(PipelineTopology.DRAIN_HOOK_STORE);

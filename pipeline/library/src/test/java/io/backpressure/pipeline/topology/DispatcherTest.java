@@ -31,7 +31,7 @@ class DispatcherTest {
         Window window = new Window(1);
         FinishedCalls finished = new FinishedCalls();
         Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> neverAnswered), window, Duration.ofMillis(20), new CallTimeouts(), finished,
-                new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
+                new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, new Launcher(1, window, new CallTimeouts()), Clock.systemUTC());
         assertTrue(window.tryAcquire());
         PipelineRecord<byte[], byte[]> request = TestBindings.request("slow");
         assertNull(dispatcher.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)));
@@ -57,9 +57,9 @@ class DispatcherTest {
         CallTimeouts timeouts = new CallTimeouts();
         FinishedCalls holderFinished = new FinishedCalls();
         Dispatcher holder = new Dispatcher(TestBindings.of(request -> new CompletableFuture<>()), window, Duration.ofMillis(20), timeouts,
-                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
+                holderFinished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, new Launcher(1, window, new CallTimeouts()), Clock.systemUTC());
         Dispatcher waiter = new Dispatcher(TestBindings.of(request -> new CompletableFuture<>()), window, Duration.ofMillis(20), timeouts,
-                new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
+                new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, new Launcher(1, window, new CallTimeouts()), Clock.systemUTC());
         assertTrue(window.tryAcquire());
         PipelineRecord<byte[], byte[]> request = TestBindings.request("held");
         assertNull(holder.dispatch(new Call(request, new Record<>(null, new byte[0], 0L), null, RetryState.first(0), null, null)));
@@ -144,12 +144,54 @@ class DispatcherTest {
         assertEquals(0, window.inFlight(), "the slot is free for whichever call waits first");
     }
 
+    /**
+     * With the window full and calls waiting for a slot, a finished call passes its slot to the oldest waiting call on the
+     * thread that finished it, without the slot going back to the window (where the launcher would have to wake to take
+     * it): here the test's own thread, inside {@code complete}.
+     */
+    @Test
+    void whileCallsWaitAFinishedCallStartsTheOldestOfThemInItsSlotOnItsOwnThread() throws InterruptedException {
+        Window window = new Window(1);
+        CallTimeouts timeouts = new CallTimeouts();
+        Launcher launcher = new Launcher(4, window, timeouts);
+        FinishedCalls finished = new FinishedCalls();
+        Map<String, CompletableFuture<Outcome<byte[]>>> pending = new ConcurrentHashMap<>();
+        Map<String, Thread> calledOn = new ConcurrentHashMap<>();
+        Dispatcher dispatcher = new Dispatcher(TestBindings.of(request -> {
+            calledOn.put(request.requestId(), Thread.currentThread());
+            return pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>());
+        }), window, Duration.ofSeconds(5), timeouts, finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
+                () -> false, launcher, Clock.systemUTC());
+        Launcher.Lane lane = new Launcher.Lane(dispatcher, finished, () -> true);
+        try {
+            assertTrue(window.tryAcquire());
+            assertNull(dispatcher.dispatch(call("first")));
+            assertTrue(launcher.offer(lane, call("second"), Duration.ofSeconds(5).toNanos(), () -> { }));
+            assertTrue(launcher.offer(lane, call("third"), Duration.ofSeconds(5).toNanos(), () -> { }));
+
+            pending.get("first").complete(Outcome.success(new byte[0]));
+            assertEquals(Thread.currentThread(), calledOn.get("second"), "the oldest waiting call started on the finishing thread");
+            assertFalse(calledOn.containsKey("third"), "one slot, one call");
+            pending.get("second").complete(Outcome.success(new byte[0]));
+            assertEquals(Thread.currentThread(), calledOn.get("third"));
+            assertEquals(1, window.inFlight());
+
+            pending.get("third").complete(Outcome.success(new byte[0]));
+            assertEquals(0, window.inFlight(), "with nothing waiting, the slot went back to the window");
+            assertTrue(launcher.isIdle());
+            assertEquals(java.util.List.of("first", "second", "third"),
+                    java.util.stream.Stream.generate(finished::poll).limit(3).map(c -> c.request().requestId()).toList());
+        } finally {
+            launcher.close();
+        }
+    }
+
     /** A dispatcher whose calls wait in {@code pending}, by request id, for the test to answer them. */
     private static Dispatcher pendingCalls(Window window, FinishedCalls finished, Map<String, CompletableFuture<Outcome<byte[]>>> pending,
                                            boolean handOffs) {
         return new Dispatcher(TestBindings.of(request -> pending.computeIfAbsent(request.requestId(), id -> new CompletableFuture<>())),
                 window, Duration.ofSeconds(5), new CallTimeouts(), finished, new PipelineStats(new SimpleMeterRegistry()), outcome -> { },
-                () -> handOffs, Clock.systemUTC());
+                () -> handOffs, new Launcher(1, window, new CallTimeouts()), Clock.systemUTC());
     }
 
     private static Call call(String id) {
@@ -158,7 +200,7 @@ class DispatcherTest {
 
     private static Dispatcher dispatcher(Window window, Outcome<byte[]> answer) {
         return new Dispatcher(TestBindings.of(request -> CompletableFuture.completedFuture(answer)), window, Duration.ofMillis(200),
-                new CallTimeouts(), new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, Clock.systemUTC());
+                new CallTimeouts(), new FinishedCalls(), new PipelineStats(new SimpleMeterRegistry()), outcome -> { }, () -> false, new Launcher(1, window, new CallTimeouts()), Clock.systemUTC());
     }
 
     private static void callOnce(Window window, Dispatcher dispatcher) {
