@@ -41,6 +41,17 @@ final class CpuUse {
         return new PerRecord(streamNanos / 1e3 / records, processNanos / 1e3 / records);
     }
 
+    /** CPU per call of {@code calls} runs of {@code call}: on the calling thread (in the stream threads' column) and in the whole JVM. */
+    static PerRecord ofCalls(long calls, Runnable call) {
+        long threadAtStart = THREADS.getCurrentThreadCpuTime();
+        long processAtStart = processCpuNanos();
+        for (long i = 0; i < calls; i++) {
+            call.run();
+        }
+        return new PerRecord((THREADS.getCurrentThreadCpuTime() - threadAtStart) / 1e3 / calls,
+                (processCpuNanos() - processAtStart) / 1e3 / calls);
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }

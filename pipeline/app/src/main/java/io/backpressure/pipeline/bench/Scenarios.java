@@ -32,7 +32,8 @@ final class Scenarios {
     /**
      * Pipeline with an instant handler vs a plain pass-through, same serdes and data. One warm-up round, then five
      * measured rounds, each running the three variants in turn; each figure is the median of its measured rounds, since
-     * a single run of a few seconds on a shared machine moves by a quarter either way.
+     * a single run of a few seconds on a shared machine moves by a quarter either way, and the spread is printed beside.
+     * Last, the async variant's thread hop is measured alone ({@link #executorHop}).
      */
     static BenchResult overhead(BenchEnvironment env, long records) {
         PrintWriter out = env.out();
@@ -45,6 +46,7 @@ final class Scenarios {
         List<Run> async = new ArrayList<>();
         // Completes on another thread at once: the full asynchronous path (queue, timer, forwarding) with no service time.
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        CpuUse.PerRecord hop;
         try {
             for (int round = 0; round <= MEASURED_ROUNDS; round++) {
                 Run p = passThroughRun(env, config, passOut, records, round);
@@ -58,6 +60,7 @@ final class Scenarios {
                     async.add(a);
                 }
             }
+            hop = executorHop(other, median(pass, Run::streamThreadMicros));
         } finally {
             other.shutdownNow();
         }
@@ -72,6 +75,10 @@ final class Scenarios {
                 pipeMedian / passMedian, median(pipe, Run::streamThreadMicros), median(pipe, Run::processMicros));
         out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us  (target ratio >= 0.85)%n", "pipeline, instant handler on another thread",
                 asyncMedian, asyncMedian / passMedian, median(async, Run::streamThreadMicros), median(async, Run::processMicros));
+        out.printf("%-44s %14s %8s %15.2f us %11.2f us  (per call, calls spaced as records: the handler's own cost)%n",
+                "its thread hop alone, without Kafka", "", "", hop.streamThreads(), hop.process());
+        out.printf("%nspread over rounds 1-%d, records/s: pass-through %s, pipeline %s, async %s%n", MEASURED_ROUNDS, spread(pass),
+                spread(pipe), spread(async));
         return new BenchResult("overhead").put("records", records).put("passThroughPerSecond", passMedian)
                 .put("pipelinePerSecond", pipeMedian).put("ratio", pipeMedian / passMedian)
                 .put("asyncPipelinePerSecond", asyncMedian).put("asyncRatio", asyncMedian / passMedian)
@@ -79,7 +86,43 @@ final class Scenarios {
                 .put("streamThreadCpuMicrosPerRecord", Map.of("passThrough", median(pass, Run::streamThreadMicros),
                         "pipeline", median(pipe, Run::streamThreadMicros), "async", median(async, Run::streamThreadMicros)))
                 .put("processCpuMicrosPerRecord", Map.of("passThrough", median(pass, Run::processMicros),
-                        "pipeline", median(pipe, Run::processMicros), "async", median(async, Run::processMicros)));
+                        "pipeline", median(pipe, Run::processMicros), "async", median(async, Run::processMicros)))
+                .put("asyncHopCpuMicrosPerCall", Map.of("callingThread", hop.streamThreads(), "process", hop.process()));
+    }
+
+    /**
+     * The async variant's handler alone, without Kafka: one thread hands calls to the same executor and takes each answer
+     * back through a queue, as the stream thread does, with {@code spacingMicros} of other work between calls (the
+     * pass-through's CPU per record, so the executor idles between calls as it does in the async variant). The cost of
+     * the hop is this loop's CPU minus the same loop's without the call. An executor that idles between calls must be
+     * woken for each: a cost of a handler that completes on another thread, which no pipeline can save.
+     */
+    private static CpuUse.PerRecord executorHop(java.util.concurrent.ExecutorService other, double spacingMicros) {
+        long spacingNanos = (long) (spacingMicros * 1000);
+        Runnable otherWork = () -> {
+            long until = System.nanoTime() + spacingNanos;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        };
+        java.util.concurrent.ConcurrentLinkedQueue<Outcome<byte[]>> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Runnable call = () -> {
+            CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other).whenComplete((outcome, failure) -> answers.add(outcome));
+            otherWork.run();
+            while (answers.poll() != null) {
+                // taken back, as the stream thread takes finished calls
+            }
+        };
+        CpuUse.ofCalls(50_000, call);
+        CpuUse.PerRecord withCalls = CpuUse.ofCalls(200_000, call);
+        CpuUse.PerRecord without = CpuUse.ofCalls(200_000, otherWork);
+        return new CpuUse.PerRecord(withCalls.streamThreads() - without.streamThreads(), withCalls.process() - without.process());
+    }
+
+    private static String spread(List<Run> runs) {
+        List<Double> rates = rates(runs).stream().sorted().toList();
+        return String.format("%,.0f-%,.0f (%.0f %%)", rates.get(0), rates.get(rates.size() - 1),
+                100 * (rates.get(rates.size() - 1) - rates.get(0)) / median(rates));
     }
 
     private static List<Double> rates(List<Run> runs) {

@@ -5,13 +5,15 @@ import io.backpressure.pipeline.handler.FailureClassifier;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.window.Window;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -80,13 +82,7 @@ final class Dispatcher {
         }
         Pending pending = new Pending(call, startNanos, inFlightAtStart, startNanos + timeout.toNanos(), answer);
         timeouts.add(pending);
-        answer.whenComplete((outcome, failure) -> {
-            Call settled = pending.settle();
-            if (settled != null) {
-                completed(settled, failure != null ? FailureClassifier.classify(failure) : outcome == null ? NULL_OUTCOME : outcome,
-                        pending.startNanos, pending.inFlightAtStart);
-            }
-        });
+        answer.whenComplete(pending);
         return null;
     }
 
@@ -168,8 +164,19 @@ final class Dispatcher {
      * A call not yet answered. Settling hands its call to exactly one of the answer or the expiry, and drops the
      * reference: a settled entry waiting behind a slow one in the start order keeps nothing of the request alive.
      */
-    private final class Pending implements CallTimeouts.Entry {
-        private final AtomicBoolean settled = new AtomicBoolean();
+    private final class Pending implements CallTimeouts.Entry, BiConsumer<Outcome<?>, Throwable> {
+        private static final VarHandle SETTLED;
+
+        static {
+            try {
+                SETTLED = MethodHandles.lookup().findVarHandle(Pending.class, "settled", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** One object per call in flight: the answer's callback and the timeout entry, settled through one field. */
+        private volatile boolean settled;
         private final long startNanos;
         private final int inFlightAtStart;
         private final long deadlineNanos;
@@ -191,7 +198,17 @@ final class Dispatcher {
 
         @Override
         public boolean isSettled() {
-            return settled.get();
+            return settled;
+        }
+
+        /** The answer arrived: settles the call, unless its expiry came first. */
+        @Override
+        public void accept(Outcome<?> outcome, Throwable failure) {
+            Call answered = settle();
+            if (answered != null) {
+                completed(answered, failure != null ? FailureClassifier.classify(failure) : outcome == null ? NULL_OUTCOME : outcome,
+                        startNanos, inFlightAtStart);
+            }
         }
 
         /** Cancels the call, so a handler that passes cancellation on releases its connection and the downstream's work. */
@@ -206,7 +223,7 @@ final class Dispatcher {
         }
 
         Call settle() {
-            if (!settled.compareAndSet(false, true)) {
+            if (!SETTLED.compareAndSet(this, false, true)) {
                 return null;
             }
             Call c = call;
