@@ -37,7 +37,7 @@ final class Launcher {
     /** The queue's size, read on every admission without taking the queue's lock. */
     private final AtomicInteger queued = new AtomicInteger();
     /** The call the launcher took from the queue and waits to start: the first a passed-on slot goes to. */
-    private final AtomicReference<Launch> held = new AtomicReference<>();
+    private final AtomicReference<Launch> firstInLine = new AtomicReference<>();
     private final Window window;
     private final CallTimeouts timeouts;
     private final Object startLock = new Object();
@@ -95,9 +95,9 @@ final class Launcher {
         try {
             while (true) {
                 Launch launch = queue.take();
-                held.set(launch);
-                // Until the held call has started: here, or on a thread whose call finished and passed its slot on.
-                while (held.get() != null) {
+                firstInLine.set(launch);
+                // Until that call has started: here, or on a thread whose call finished and passed its slot on.
+                while (firstInLine.get() != null) {
                     if (window.tryAcquire()) {
                         startInSlot();
                     } else {
@@ -118,12 +118,10 @@ final class Launcher {
     /**
      * Starts the oldest waiting call in a window slot the caller holds, or gives the slot back when no call waits. A call
      * that finishes while calls wait passes its slot on here, on the thread that finished it: waking this launcher for
-     * every finished call cost two context switches per call, the largest cost of a full window with short calls.
-     *
-     * @return whether a call started in the slot
+     * every finished call cost two context switches per call.
      */
-    boolean startInSlot() {
-        Launch launch = held.getAndSet(null);
+    void startInSlot() {
+        Launch launch = firstInLine.getAndSet(null);
         if (launch == null) {
             launch = queue.poll();
         }
@@ -135,11 +133,10 @@ final class Launcher {
                 if (answered != null) {
                     launch.lane().finished().add(answered);
                 }
-                return true;
+                return;
             }
         }
         window.release();
-        return false;
     }
 
     /**
