@@ -154,10 +154,27 @@ final class Scenarios {
             streams.start();
             long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20));
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU per record%n", round, run.perSecond(),
-                    run.streamThreadMicros());
+            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU per record (%s)%n", round, run.perSecond(),
+                    run.streamThreadMicros(), loopFigures(streams));
             return run;
         }
+    }
+
+    /**
+     * Kafka Streams' own view of its loop over the last 30 s: records processed per iteration, punctuations and commits
+     * per second. Every iteration costs the same whatever it processes, and each punctuation or commit halves how many
+     * records the next one may process, so fewer records per iteration means more of the stream thread spent looping.
+     */
+    private static String loopFigures(KafkaStreams streams) {
+        return String.format("%.0f records per loop, %.1f punctuations/s, %.1f commits/s", threadMetric(streams, "process-records-avg"),
+                threadMetric(streams, "punctuate-rate"), threadMetric(streams, "commit-rate"));
+    }
+
+    private static double threadMetric(KafkaStreams streams, String name) {
+        return streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals(name))
+                .map(e -> e.getValue().metricValue()).filter(Number.class::isInstance)
+                .mapToDouble(v -> ((Number) v).doubleValue()).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
     }
 
     /** Throughput from the first result to the last, and the CPU each record took. */
@@ -187,8 +204,9 @@ final class Scenarios {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
                     Duration.ofMillis(20));
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU per record (max in flight %d, mean call %.2f ms)%n", label,
-                    run.perSecond(), run.streamThreadMicros(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis());
+            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU per record (max in flight %d, mean call %.2f ms; %s)%n", label,
+                    run.perSecond(), run.streamThreadMicros(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis(),
+                    loopFigures(app.streams()));
             return run;
         }
     }
