@@ -36,8 +36,6 @@ final class Call {
     private final Bytes timerKey;
     /** Where the in-flight store holds this call's request; set on the stream thread only. */
     private PersistedCalls.Slot slot;
-    /** Its outcome was forwarded; stream thread only. */
-    private boolean routed;
     /** Written once by whichever thread settles the call; read on the stream thread after the queue hand-off. */
     private volatile Outcome<?> outcome;
     /**
@@ -97,14 +95,6 @@ final class Call {
 
     PersistedCalls.Slot slot() {
         return slot;
-    }
-
-    void routed() {
-        routed = true;
-    }
-
-    boolean isRouted() {
-        return routed;
     }
 
     /** A commit wrote this call's request to the in-flight store: it is struck from there once the outcome is routed. */

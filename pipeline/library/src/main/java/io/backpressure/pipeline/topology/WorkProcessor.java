@@ -14,10 +14,11 @@ import io.backpressure.pipeline.window.Window;
 import io.backpressure.pipeline.handler.PipelineRecord;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
@@ -67,11 +68,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * store (or the uncommitted input) like those of any closed task.
      */
     private FinishedCalls finished;
-    /**
-     * First attempts started since the last commit, in start order, for the commit to persist those still in flight
-     * (persist mode). Forwarded ones are marked and trimmed from the front, cheaper per call than a set's add and remove.
-     */
-    private ArrayDeque<Call> unpersisted;
+    /** First attempts in flight that no commit has persisted yet (persist mode). */
+    private Set<Call> unpersisted;
     private final RandomGenerator random;
     private final Clock clock;
     private StreamThreadForwarder<byte[], byte[]> forwarder;
@@ -111,7 +109,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         finished = new FinishedCalls();
-        unpersisted = new ArrayDeque<>();
+        unpersisted = new HashSet<>();
         open = new AtomicBoolean(true);
         held = 0;
         restoredResumed = false;
@@ -410,21 +408,10 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (timers != null) {
             timers.beforeCommit();
         }
-        persistedCalls.persist(unpersisted.stream().filter(call -> !call.isRouted()).toList());
+        persistedCalls.persist(unpersisted);
         unpersisted.clear();
         committing();
         commitHolds.hookDone(started);
-    }
-
-    /** Drops forwarded calls from the front; when a slow call holds the front, all of them once they are half the deque. */
-    private void trimUnpersisted() {
-        Call first;
-        while ((first = unpersisted.peekFirst()) != null && first.isRouted()) {
-            unpersisted.pollFirst();
-        }
-        if (unpersisted.size() > 2 * held + 64) {
-            unpersisted.removeIf(Call::isRouted);
-        }
     }
 
     /**
@@ -446,8 +433,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void forward(Call call) {
         held--;
-        call.routed();
-        trimUnpersisted();
+        if (!unpersisted.isEmpty()) {
+            unpersisted.remove(call);
+        }
         if (keyMode != null) {
             keyMode.forwarding(call);
         }
