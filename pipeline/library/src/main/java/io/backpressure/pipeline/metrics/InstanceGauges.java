@@ -4,6 +4,7 @@ import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.window.Window;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -16,17 +17,22 @@ public final class InstanceGauges {
     private InstanceGauges() {
     }
 
-    public static void bind(MeterRegistry registry, Window window, RetryBudget budget) {
-        Gauge.builder("pipeline.window.in.flight", window, Window::inFlight).description("handler calls in flight").register(registry);
-        Gauge.builder("pipeline.window.capacity", window, Window::capacity).description("most handler calls in flight").register(registry);
+    public static void bind(MeterRegistry registry, Tags tags, Window window, RetryBudget budget) {
+        Gauge.builder("pipeline.window.in.flight", window, Window::inFlight).description("handler calls in flight")
+                .tags(tags).register(registry);
+        Gauge.builder("pipeline.window.capacity", window, Window::capacity).description("most handler calls in flight")
+                .tags(tags).register(registry);
         Gauge.builder("pipeline.window.limit", window, Window::limit)
-                .description("handler calls allowed in flight now: the capacity, or the adaptive limit under it").register(registry);
+                .description("handler calls allowed in flight now: the capacity, or the adaptive limit under it")
+                .tags(tags).register(registry);
         Gauge.builder("pipeline.window.latency", window, w -> w.measuredLatency().toNanos() / 1e9).baseUnit("seconds")
-                .description("adaptive limit: average call latency of the last sample window (0 with a fixed window)").register(registry);
+                .description("adaptive limit: average call latency of the last sample window (0 with a fixed window)")
+                .tags(tags).register(registry);
         Gauge.builder("pipeline.window.no.load.latency", window, w -> w.noLoadLatency().toNanos() / 1e9).baseUnit("seconds")
-                .description("adaptive limit: the lowest sample window's latency lately (0 with a fixed window)").register(registry);
+                .description("adaptive limit: the lowest sample window's latency lately (0 with a fixed window)")
+                .tags(tags).register(registry);
         Gauge.builder("pipeline.retry.budget.tokens", budget, RetryBudget::tokens).description("tokens left in the retry budget")
-                .register(registry);
+                .tags(tags).register(registry);
     }
 
     /** {@code pipeline_streams_state{state}}: 1 for Kafka Streams' current state, 0 for the others, for a state timeline. */

@@ -5,6 +5,7 @@ import io.backpressure.pipeline.outcome.DropReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -25,10 +26,13 @@ import java.util.concurrent.atomic.LongAccumulator;
  * and persisted calls a task called again when it opened [pipeline_calls_resumed_total]; in key mode, requests parked
  * behind busy keys [pipeline_key_parked] and a key's requests started by the call before them as it finished
  * [pipeline_key_handoffs_total].
- * Label values are the stable names of {@link DropReason} and the outcome types.
+ * Label values are the stable names of {@link DropReason} and the outcome types. Every meter also carries the tags it
+ * is given ({@code pipeline}, the input topic, when a pipeline builds it), so pipelines of one JVM that report to one
+ * registry keep their own meters instead of sharing the first one's.
  */
 public final class PipelineStats {
     private final MeterRegistry registry;
+    private final Tags tags;
     /** One field per outcome: counted on every call, so no map lookup. */
     private final Counter successfulCalls;
     private final Counter retryableFailedCalls;
@@ -51,39 +55,49 @@ public final class PipelineStats {
     }
 
     public PipelineStats(MeterRegistry registry) {
-        this.registry = registry;
-        this.handlerLatency = Timer.builder("pipeline.handler.latency").description("duration of handler calls, time-outs included")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry);
-        this.results = Counter.builder("pipeline.results").description("requests completed successfully").register(registry);
-        for (DropReason reason : DropReason.values()) {
-            drops.put(reason, Counter.builder("pipeline.drops").description("requests sent to the dropped topic")
-                    .tag("reason", reason.name()).register(registry));
-        }
-        this.successfulCalls = callCounter(registry, "success");
-        this.retryableFailedCalls = callCounter(registry, "retryable_failure");
-        this.nonRetryableFailedCalls = callCounter(registry, "non_retryable_failure");
-        registry.gauge("pipeline.retry.pending", retryPending);
-        Gauge.builder("pipeline.key.parked", keyParked, AtomicLong::get)
-                .description("requests parked behind busy keys (pipeline.ordering=key), bounded by pipeline.ordering.max-parked per task")
-                .register(registry);
-        this.keyHandOffs = Counter.builder("pipeline.key.handoffs")
-                .description("requests of a key started by the call before them as it finished (pipeline.ordering=key)").register(registry);
-        this.commitHold = Timer.builder("pipeline.commit.hold")
-                .description("how long each commit held a stream thread, from its first task's pre-commit hook to the thread's next record or punctuation")
-                .register(registry);
-        this.commitHooks = Timer.builder("pipeline.commit.hooks")
-                .description("how much of each commit's hold the pipeline's own pre-commit hooks took (forwarding, persisting or draining calls)")
-                .register(registry);
-        this.callsPersisted = Counter.builder("pipeline.calls.persisted")
-                .description("calls still in flight at a commit whose requests it wrote to the timer store instead of waiting").register(registry);
-        this.callsResumed = Counter.builder("pipeline.calls.resumed")
-                .description("persisted calls a task found in its timer store when it opened (after a crash, a rebalance or a restart) and calls again")
-                .register(registry);
+        this(registry, Tags.empty());
     }
 
-    private static Counter callCounter(MeterRegistry registry, String outcome) {
-        return Counter.builder("pipeline.handler.calls").description("handler calls by outcome").tag("outcome", outcome).register(registry);
+    /** @param tags on every meter: tell apart the pipelines of one JVM that report to one registry */
+    public PipelineStats(MeterRegistry registry, Tags tags) {
+        this.registry = registry;
+        this.tags = tags;
+        this.handlerLatency = Timer.builder("pipeline.handler.latency").description("duration of handler calls, time-outs included")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .tags(tags).register(registry);
+        this.results = Counter.builder("pipeline.results").description("requests completed successfully").tags(tags).register(registry);
+        for (DropReason reason : DropReason.values()) {
+            drops.put(reason, Counter.builder("pipeline.drops").description("requests sent to the dropped topic")
+                    .tag("reason", reason.name()).tags(tags).register(registry));
+        }
+        this.successfulCalls = callCounter(registry, tags, "success");
+        this.retryableFailedCalls = callCounter(registry, tags, "retryable_failure");
+        this.nonRetryableFailedCalls = callCounter(registry, tags, "non_retryable_failure");
+        Gauge.builder("pipeline.retry.pending", retryPending, AtomicLong::get).description("retries waiting in timer stores")
+                .tags(tags).register(registry);
+        Gauge.builder("pipeline.key.parked", keyParked, AtomicLong::get)
+                .description("requests parked behind busy keys (pipeline.ordering=key), bounded by pipeline.ordering.max-parked per task")
+                .tags(tags).register(registry);
+        this.keyHandOffs = Counter.builder("pipeline.key.handoffs")
+                .description("requests of a key started by the call before them as it finished (pipeline.ordering=key)")
+                .tags(tags).register(registry);
+        this.commitHold = Timer.builder("pipeline.commit.hold")
+                .description("how long each commit held a stream thread, from its first task's pre-commit hook to the thread's next record or punctuation")
+                .tags(tags).register(registry);
+        this.commitHooks = Timer.builder("pipeline.commit.hooks")
+                .description("how much of each commit's hold the pipeline's own pre-commit hooks took (forwarding, persisting or draining calls)")
+                .tags(tags).register(registry);
+        this.callsPersisted = Counter.builder("pipeline.calls.persisted")
+                .description("calls still in flight at a commit whose requests it wrote to the timer store instead of waiting")
+                .tags(tags).register(registry);
+        this.callsResumed = Counter.builder("pipeline.calls.resumed")
+                .description("persisted calls a task found in its timer store when it opened (after a crash, a rebalance or a restart) and calls again")
+                .tags(tags).register(registry);
+    }
+
+    private static Counter callCounter(MeterRegistry registry, Tags tags, String outcome) {
+        return Counter.builder("pipeline.handler.calls").description("handler calls by outcome").tag("outcome", outcome)
+                .tags(tags).register(registry);
     }
 
     /** @param hookNanos how much of the hold the pipeline's own pre-commit hooks took */
@@ -145,7 +159,7 @@ public final class PipelineStats {
     public void retryScheduled(int attempt) {
         retriesByAttempt.computeIfAbsent(attempt, a -> Counter.builder("pipeline.retries.scheduled")
                 .description("retries published to a delay topic, by the attempt they wait for")
-                .tag("attempt", Integer.toString(a)).register(registry)).increment();
+                .tag("attempt", Integer.toString(a)).tags(tags).register(registry)).increment();
     }
 
     public void retryPending(long delta) {

@@ -2,6 +2,7 @@ package io.backpressure.pipeline.retry;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +29,14 @@ public final class ReleaseLateness {
         this.timer = null;
     }
 
-    public ReleaseLateness(MeterRegistry registry) {
+    public ReleaseLateness(MeterRegistry registry, Tags tags) {
         this.timer = Timer.builder("pipeline.retry.release.lateness").description("how long after their due time retries were released")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
-                .register(registry);
+                .tags(tags).register(registry);
         FunctionCounter.builder("pipeline.retries.released", this, ReleaseLateness::released).description("retries released")
-                .register(registry);
+                .tags(tags).register(registry);
         FunctionCounter.builder("pipeline.retries.released.early", this, ReleaseLateness::releasedEarly)
-                .description("retries released before their due time (must stay 0)").register(registry);
+                .description("retries released before their due time (must stay 0)").tags(tags).register(registry);
     }
 
     public void record(long dueMillis, long releasedMillis) {

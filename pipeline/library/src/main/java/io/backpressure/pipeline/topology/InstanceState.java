@@ -9,6 +9,7 @@ import io.backpressure.pipeline.retry.ReleaseLateness;
 import io.backpressure.pipeline.retry.RetryBudget;
 import io.backpressure.pipeline.window.Window;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.function.Consumer;
 
@@ -22,13 +23,15 @@ public record InstanceState(Window window, CallTimeouts timeouts, Launcher launc
                             Consumer<Outcome<?>> outcomeListener) {
 
     public static InstanceState of(PipelineConfig config, Consumer<Outcome<?>> outcomeListener, MeterRegistry registry) {
-        PipelineStats stats = new PipelineStats(registry);
+        // One JVM may run several pipelines (an embedding application's own streams apps) reporting to one registry.
+        Tags tags = Tags.of("pipeline", config.topics().input());
+        PipelineStats stats = new PipelineStats(registry, tags);
         Window window = Window.of(config.window());
         CallTimeouts timeouts = new CallTimeouts();
         RetryBudget budget = RetryBudget.of(config.retry().budgetTokens(), config.retry().retryCost(), config.retry().successRefund());
-        InstanceGauges.bind(registry, window, budget);
+        InstanceGauges.bind(registry, tags, window, budget);
         return new InstanceState(window, timeouts, new Launcher(config.window().capacity(), window, timeouts), budget,
-                stats, new ReleaseLateness(registry), new CommitHolds(stats), new RecentDrops(), outcomeListener);
+                stats, new ReleaseLateness(registry, tags), new CommitHolds(stats), new RecentDrops(), outcomeListener);
     }
 
     /** Stops the launcher thread; called when the application has stopped. */

@@ -90,6 +90,41 @@ class EmbeddedPipelineTest {
                 () -> registry.get("pipeline.window.in.flight").gauge().value() == 0.0);
     }
 
+    @Test
+    void twoPipelinesReportingToOneRegistryKeepTheirOwnMetersAndStats() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CompletableFuture<Outcome<String>> held = new CompletableFuture<>();
+        Topology busyTopology = new Topology();
+        EmbeddedPipeline busy = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
+                .topics("letters", "upper", "letters-dropped").setting("pipeline.window.capacity", "3")
+                .handler(record -> held).meterRegistry(registry).clock(clock).addTo(busyTopology);
+        Topology quickTopology = new Topology();
+        pipeline = BackpressurePipeline.builder(Serdes.String(), Serdes.Integer(), Serdes.String())
+                .topics("numbers", "squares", "numbers-dropped").setting("pipeline.window.capacity", "7")
+                .handler(record -> CompletableFuture.completedFuture(Outcome.success("ok"))).meterRegistry(registry).clock(clock)
+                .addTo(quickTopology);
+        Properties busyApp = new Properties();
+        busyApp.put("application.id", "busy-app");
+        try (TopologyTestDriver busyDriver = new TopologyTestDriver(busyTopology, busy.streamsProperties(busyApp), T0)) {
+            driver = new TopologyTestDriver(quickTopology, pipeline.streamsProperties(new Properties()), T0);
+            busyDriver.createInputTopic("letters", Serdes.String().serializer(), Serdes.Integer().serializer()).pipeInput("a", 1);
+            TestInputTopic<String, Integer> numbers = driver.createInputTopic("numbers", Serdes.String().serializer(),
+                    Serdes.Integer().serializer());
+            numbers.pipeInput("x", 1);
+            numbers.pipeInput("y", 2);
+
+            assertEquals(2, pipeline.stats().results(), "only its own results");
+            assertEquals(0, busy.stats().results());
+            assertEquals(1.0, registry.get("pipeline.window.in.flight").tag("pipeline", "letters").gauge().value());
+            assertEquals(0.0, registry.get("pipeline.window.in.flight").tag("pipeline", "numbers").gauge().value());
+            assertEquals(3.0, registry.get("pipeline.window.capacity").tag("pipeline", "letters").gauge().value());
+            assertEquals(7.0, registry.get("pipeline.window.capacity").tag("pipeline", "numbers").gauge().value());
+            assertEquals(2.0, registry.get("pipeline.results").tag("pipeline", "numbers").counter().count());
+        } finally {
+            busy.close();
+        }
+    }
+
     @AfterEach
     void stop() {
         if (driver != null) {
