@@ -12,8 +12,8 @@ import java.lang.management.ThreadMXBean;
 final class CpuUse {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** Microseconds of CPU per record. */
-    record PerRecord(double streamThreads, double process) {
+    /** Microseconds of CPU per record, and bytes the stream threads allocated per record (what the young GC must clear). */
+    record PerRecord(double streamThreads, double process, double streamThreadBytes) {
     }
 
     private final String applicationId;
@@ -32,24 +32,31 @@ final class CpuUse {
     /** Measured while the application still runs: its stream threads must be alive to be read. */
     PerRecord perRecord(long records) {
         long streamNanos = 0;
+        long streamBytes = 0;
         for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (info != null && info.getThreadName().startsWith(applicationId) && info.getThreadName().contains("-StreamThread-")) {
                 streamNanos += Math.max(0, THREADS.getThreadCpuTime(info.getThreadId()));
+                streamBytes += Math.max(0, allocatedBytes(info.getThreadId()));
             }
         }
         long processNanos = processCpuNanos() - processNanosAtStart;
-        return new PerRecord(streamNanos / 1e3 / records, processNanos / 1e3 / records);
+        return new PerRecord(streamNanos / 1e3 / records, processNanos / 1e3 / records, (double) streamBytes / records);
     }
 
     /** CPU per call of {@code calls} runs of {@code call}: on the calling thread (in the stream threads' column) and in the whole JVM. */
     static PerRecord ofCalls(long calls, Runnable call) {
         long threadAtStart = THREADS.getCurrentThreadCpuTime();
         long processAtStart = processCpuNanos();
+        long bytesAtStart = allocatedBytes(Thread.currentThread().getId());
         for (long i = 0; i < calls; i++) {
             call.run();
         }
         return new PerRecord((THREADS.getCurrentThreadCpuTime() - threadAtStart) / 1e3 / calls,
-                (processCpuNanos() - processAtStart) / 1e3 / calls);
+                (processCpuNanos() - processAtStart) / 1e3 / calls, (double) (allocatedBytes(Thread.currentThread().getId()) - bytesAtStart) / calls);
+    }
+
+    private static long allocatedBytes(long threadId) {
+        return ((com.sun.management.ThreadMXBean) THREADS).getThreadAllocatedBytes(threadId);
     }
 
     private static long processCpuNanos() {

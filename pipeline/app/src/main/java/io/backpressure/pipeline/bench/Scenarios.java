@@ -67,16 +67,18 @@ final class Scenarios {
         double passMedian = median(pass, Run::perSecond);
         double pipeMedian = median(pipe, Run::perSecond);
         double asyncMedian = median(async, Run::perSecond);
-        out.printf("%n%-44s %14s %8s %18s %14s  (medians of rounds 1-%d; round 0 warms up)%n", "run", "records/s", "ratio",
-                "stream thread CPU", "process CPU", MEASURED_ROUNDS);
-        out.printf("%-44s %,14.0f %8s %15.2f us %11.2f us  (per record)%n", "plain Streams pass-through", passMedian, "",
-                median(pass, Run::streamThreadMicros), median(pass, Run::processMicros));
-        out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us  (target ratio >= 0.9)%n", "pipeline, instant handler", pipeMedian,
-                pipeMedian / passMedian, median(pipe, Run::streamThreadMicros), median(pipe, Run::processMicros));
-        out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us  (target ratio >= 0.85)%n", "pipeline, instant handler on another thread",
-                asyncMedian, asyncMedian / passMedian, median(async, Run::streamThreadMicros), median(async, Run::processMicros));
-        out.printf("%-44s %14s %8s %15.2f us %11.2f us  (per call, calls spaced as records: the handler's own cost)%n",
-                "its thread hop alone, without Kafka", "", "", hop.streamThreads(), hop.process());
+        out.printf("%n%-44s %14s %8s %18s %14s %14s  (medians of rounds 1-%d; round 0 warms up)%n", "run", "records/s", "ratio",
+                "stream thread CPU", "process CPU", "stream alloc", MEASURED_ROUNDS);
+        out.printf("%-44s %,14.0f %8s %15.2f us %11.2f us %8.0f bytes  (per record)%n", "plain Streams pass-through", passMedian, "",
+                median(pass, Run::streamThreadMicros), median(pass, Run::processMicros), median(pass, Run::streamThreadBytes));
+        out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us %8.0f bytes  (target ratio >= 0.9)%n", "pipeline, instant handler",
+                pipeMedian, pipeMedian / passMedian, median(pipe, Run::streamThreadMicros), median(pipe, Run::processMicros),
+                median(pipe, Run::streamThreadBytes));
+        out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us %8.0f bytes  (target ratio >= 0.85)%n",
+                "pipeline, instant handler on another thread", asyncMedian, asyncMedian / passMedian, median(async, Run::streamThreadMicros),
+                median(async, Run::processMicros), median(async, Run::streamThreadBytes));
+        out.printf("%-44s %14s %8s %15.2f us %11.2f us %8.0f bytes  (per call, calls spaced as records: the handler's own cost)%n",
+                "its thread hop alone, without Kafka", "", "", hop.streamThreads(), hop.process(), hop.streamThreadBytes());
         out.printf("%nspread over rounds 1-%d, records/s: pass-through %s, pipeline %s, async %s%n", MEASURED_ROUNDS, spread(pass),
                 spread(pipe), spread(async));
         return new BenchResult("overhead").put("records", records).put("passThroughPerSecond", passMedian)
@@ -87,6 +89,8 @@ final class Scenarios {
                         "pipeline", median(pipe, Run::streamThreadMicros), "async", median(async, Run::streamThreadMicros)))
                 .put("processCpuMicrosPerRecord", Map.of("passThrough", median(pass, Run::processMicros),
                         "pipeline", median(pipe, Run::processMicros), "async", median(async, Run::processMicros)))
+                .put("streamThreadBytesPerRecord", Map.of("passThrough", median(pass, Run::streamThreadBytes),
+                        "pipeline", median(pipe, Run::streamThreadBytes), "async", median(async, Run::streamThreadBytes)))
                 .put("asyncHopCpuMicrosPerCall", Map.of("callingThread", hop.streamThreads(), "process", hop.process()));
     }
 
@@ -116,7 +120,8 @@ final class Scenarios {
         CpuUse.ofCalls(50_000, call);
         CpuUse.PerRecord withCalls = CpuUse.ofCalls(200_000, call);
         CpuUse.PerRecord without = CpuUse.ofCalls(200_000, otherWork);
-        return new CpuUse.PerRecord(withCalls.streamThreads() - without.streamThreads(), withCalls.process() - without.process());
+        return new CpuUse.PerRecord(withCalls.streamThreads() - without.streamThreads(), withCalls.process() - without.process(),
+                withCalls.streamThreadBytes() - without.streamThreadBytes());
     }
 
     private static String spread(List<Run> runs) {
@@ -154,8 +159,8 @@ final class Scenarios {
             streams.start();
             long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20));
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU per record (%s)%n", round, run.perSecond(),
-                    run.streamThreadMicros(), loopFigures(streams));
+            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record (%s)%n", round,
+                    run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), loopFigures(streams));
             return run;
         }
     }
@@ -186,6 +191,10 @@ final class Scenarios {
         double processMicros() {
             return cpu.process();
         }
+
+        double streamThreadBytes() {
+            return cpu.streamThreadBytes();
+        }
     }
 
     private static Run pipelineRun(BenchEnvironment env, String appId, PipelineConfig base, long records, RequestHandler handler,
@@ -204,9 +213,9 @@ final class Scenarios {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
                     Duration.ofMillis(20));
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU per record (max in flight %d, mean call %.2f ms; %s)%n", label,
-                    run.perSecond(), run.streamThreadMicros(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis(),
-                    loopFigures(app.streams()));
+            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record (max in flight %d, mean call %.2f ms; %s)%n",
+                    label, run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), app.window().maxInFlight(),
+                    app.stats().meanHandlerLatencyMillis(), loopFigures(app.streams()));
             return run;
         }
     }
