@@ -47,12 +47,13 @@ final class CpuUse {
     static PerRecord ofCalls(long calls, Runnable call) {
         long threadAtStart = THREADS.getCurrentThreadCpuTime();
         long processAtStart = processCpuNanos();
-        long bytesAtStart = allocatedBytes(Thread.currentThread().getId());
+        long thread = Thread.currentThread().getId();
+        long bytesAtStart = allocatedBytes(thread);
         for (long i = 0; i < calls; i++) {
             call.run();
         }
         return new PerRecord((THREADS.getCurrentThreadCpuTime() - threadAtStart) / 1e3 / calls,
-                (processCpuNanos() - processAtStart) / 1e3 / calls, (double) (allocatedBytes(Thread.currentThread().getId()) - bytesAtStart) / calls);
+                (processCpuNanos() - processAtStart) / 1e3 / calls, (double) (allocatedBytes(thread) - bytesAtStart) / calls);
     }
 
     private static long allocatedBytes(long threadId) {

@@ -75,8 +75,8 @@ final class Scenarios {
                 pipeMedian, pipeMedian / passMedian, median(pipe, Run::streamThreadMicros), median(pipe, Run::processMicros),
                 median(pipe, Run::streamThreadBytes));
         out.printf("%-44s %,14.0f %8.3f %15.2f us %11.2f us %8.0f bytes  (target ratio >= 0.85)%n",
-                "pipeline, instant handler on another thread", asyncMedian, asyncMedian / passMedian, median(async, Run::streamThreadMicros),
-                median(async, Run::processMicros), median(async, Run::streamThreadBytes));
+                "pipeline, instant handler on another thread", asyncMedian, asyncMedian / passMedian,
+                median(async, Run::streamThreadMicros), median(async, Run::processMicros), median(async, Run::streamThreadBytes));
         out.printf("%-44s %14s %8s %15.2f us %11.2f us %8.0f bytes  (per call, calls spaced as records: the handler's own cost)%n",
                 "its thread hop alone, without Kafka", "", "", hop.streamThreads(), hop.process(), hop.streamThreadBytes());
         out.printf("%nspread over rounds 1-%d, records/s: pass-through %s, pipeline %s, async %s%n", MEASURED_ROUNDS, spread(pass),
@@ -213,9 +213,9 @@ final class Scenarios {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
                     Duration.ofMillis(20));
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record (max in flight %d, mean call %.2f ms; %s)%n",
-                    label, run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), app.window().maxInFlight(),
-                    app.stats().meanHandlerLatencyMillis(), loopFigures(app.streams()));
+            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record "
+                    + "(max in flight %d, mean call %.2f ms; %s)%n", label, run.perSecond(), run.streamThreadMicros(),
+                    run.streamThreadBytes(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis(), loopFigures(app.streams()));
             return run;
         }
     }

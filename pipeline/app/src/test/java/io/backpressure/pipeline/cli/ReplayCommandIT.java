@@ -122,8 +122,8 @@ class ReplayCommandIT {
 
         String[] unconfirmed = replay("--reason", "RETRIES_EXHAUSTED");
         assertEquals("2", unconfirmed[0], unconfirmed[1] + unconfirmed[2]);
-        assertTrue(unconfirmed[1].contains(String.format("replay %,d request(s) to %s at 200/s, about ", exhausted, config.topics().input())),
-                unconfirmed[1]);
+        assertTrue(unconfirmed[1].contains(String.format("replay %,d request(s) to %s at 200/s, about ", exhausted,
+                config.topics().input())), unconfirmed[1]);
         assertTrue(unconfirmed[1].contains("run again with --yes"), unconfirmed[1]);
         assertEquals(0, inputRecords());
 
@@ -133,7 +133,8 @@ class ReplayCommandIT {
         assertEquals(nonRetryable, inputRecords());
         String[] after = replay("--dry-run", "--reason", "RETRIES_EXHAUSTED,NON_RETRYABLE");
         assertTrue(after[1].contains("NON_RETRYABLE                     0")
-                && after[1].contains(String.format("RETRIES_EXHAUSTED        %,10d", exhausted)), "replayed drops are not offered again:\n" + after[1]);
+                && after[1].contains(String.format("RETRIES_EXHAUSTED        %,10d", exhausted)),
+                "replayed drops are not offered again:\n" + after[1]);
 
         String[] fast = replay("--reason", "NON_RETRYABLE", "--rate", "fast");
         assertEquals("2", fast[0]);
@@ -149,7 +150,8 @@ class ReplayCommandIT {
                 String reason = PipelineHeaders.get(record.headers(), PipelineHeaders.DROP_REASON);
                 long droppedAt = PipelineHeaders.getLong(record.headers(), PipelineHeaders.DROPPED_AT, -1);
                 landed.byReason.merge(reason, 1L, Long::sum);
-                landed.byReasonAndError.merge(reason + "/" + PipelineHeaders.get(record.headers(), PipelineHeaders.LAST_ERROR), 1L, Long::sum);
+                String error = PipelineHeaders.get(record.headers(), PipelineHeaders.LAST_ERROR);
+                landed.byReasonAndError.merge(reason + "/" + error, 1L, Long::sum);
                 landed.oldestMillis.merge(reason, droppedAt, Math::min);
                 landed.newestMillis.merge(reason, droppedAt, Math::max);
             }

@@ -70,9 +70,9 @@ public final class PipelineStats {
             drops.put(reason, Counter.builder("pipeline.drops").description("requests sent to the dropped topic")
                     .tag("reason", reason.name()).tags(tags).register(registry));
         }
-        this.successfulCalls = callCounter(registry, tags, "success");
-        this.retryableFailedCalls = callCounter(registry, tags, "retryable_failure");
-        this.nonRetryableFailedCalls = callCounter(registry, tags, "non_retryable_failure");
+        this.successfulCalls = callCounter("success");
+        this.retryableFailedCalls = callCounter("retryable_failure");
+        this.nonRetryableFailedCalls = callCounter("non_retryable_failure");
         Gauge.builder("pipeline.retry.pending", retryPending, AtomicLong::get).description("retries waiting in timer stores")
                 .tags(tags).register(registry);
         Gauge.builder("pipeline.key.parked", keyParked, AtomicLong::get)
@@ -95,7 +95,7 @@ public final class PipelineStats {
                 .tags(tags).register(registry);
     }
 
-    private static Counter callCounter(MeterRegistry registry, Tags tags, String outcome) {
+    private Counter callCounter(String outcome) {
         return Counter.builder("pipeline.handler.calls").description("handler calls by outcome").tag("outcome", outcome)
                 .tags(tags).register(registry);
     }
