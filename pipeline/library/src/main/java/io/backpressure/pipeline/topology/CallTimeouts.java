@@ -31,12 +31,20 @@ public final class CallTimeouts {
 
     /** Times out every call past its deadline, whichever task it belongs to. */
     void expireOverdue() {
-        long now = System.nanoTime();
+        // Runs before every record: the clock is read only when an unsettled call is at the head.
+        long now = 0;
+        boolean clockRead = false;
         synchronized (this) {
             Entry head;
             while ((head = started.peek()) != null) {
-                if (!head.isSettled() && now < head.deadlineNanos()) {
-                    return;
+                if (!head.isSettled()) {
+                    if (!clockRead) {
+                        now = System.nanoTime();
+                        clockRead = true;
+                    }
+                    if (now < head.deadlineNanos()) {
+                        return;
+                    }
                 }
                 started.poll();
                 head.expire();

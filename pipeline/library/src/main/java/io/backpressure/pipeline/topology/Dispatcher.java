@@ -134,8 +134,9 @@ final class Dispatcher {
         if (releaseSlot) {
             window.release();
         }
-        tellWindow(outcome, startNanos, inFlightAtStart);
-        stats.handlerCall(outcome, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        long latencyNanos = System.nanoTime() - startNanos;
+        tellWindow(outcome, startNanos, latencyNanos, inFlightAtStart);
+        stats.handlerCall(outcome, TimeUnit.NANOSECONDS.toMillis(latencyNanos));
         listener.accept(outcome);
         return call.finished(outcome);
     }
@@ -144,10 +145,10 @@ final class Dispatcher {
      * Answers and refusals tell the adaptive limit how loaded the downstream is. Other retryable failures (a 500, a
      * refused connection) say nothing about its queue, and their often quick answers would read as spare capacity.
      */
-    private void tellWindow(Outcome<?> outcome, long startNanos, int inFlightAtStart) {
+    private void tellWindow(Outcome<?> outcome, long startNanos, long latencyNanos, int inFlightAtStart) {
         boolean refused = outcome == timedOut || outcome instanceof Outcome.RetryableFailure<?> failure && failure.overloaded();
         if (refused || !(outcome instanceof Outcome.RetryableFailure<?>)) {
-            window.onCallFinished(startNanos, System.nanoTime() - startNanos, inFlightAtStart, refused);
+            window.onCallFinished(startNanos, latencyNanos, inFlightAtStart, refused);
         }
     }
 

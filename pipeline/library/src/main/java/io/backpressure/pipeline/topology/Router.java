@@ -7,6 +7,7 @@ import io.backpressure.pipeline.outcome.PipelineHeaders;
 import io.backpressure.pipeline.retry.Fate;
 import io.backpressure.pipeline.retry.RetryPolicy;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -51,14 +52,15 @@ final class Router {
     }
 
     Routed route(Call call, RandomGenerator random) {
-        Fate fate = policy.afterCall(call.retry(), call.deadline(), call.outcome(), clock.instant(), random);
+        long nowMs = clock.millis();
+        Fate fate = policy.afterCall(call.retry(), call.deadline(), call.outcome(), Instant.ofEpochMilli(nowMs), random);
         if (fate instanceof Fate.Retry retry) {
             return retry(call, retry, ((Outcome.RetryableFailure<?>) call.outcome()).error());
         }
         if (fate instanceof Fate.Drop drop) {
             return drop(call.source(), call.origin(), drop.reason(), drop.error(), call.attempt(), call.request().requestId());
         }
-        return result(call, ((Outcome.Success<?>) call.outcome()).value());
+        return result(call, ((Outcome.Success<?>) call.outcome()).value(), nowMs);
     }
 
     Routed drop(Record<byte[], byte[]> source, ProcessorRecordContext origin, DropReason reason, String error, int attempts,
@@ -102,9 +104,9 @@ final class Router {
         }
     }
 
-    private Routed result(Call call, Object resultValue) {
+    private Routed result(Call call, Object resultValue, long nowMs) {
         Headers headers = new RecordHeaders();
-        byte[] value = binding.writeResult(resultsTopic, headers, call.request(), resultValue, clock.millis());
+        byte[] value = binding.writeResult(resultsTopic, headers, call.request(), resultValue, nowMs);
         int size = (value == null ? 0 : value.length) + (call.source().key() == null ? 0 : call.source().key().length);
         if (size > maxResultBytes) {
             return drop(call.source(), call.origin(), DropReason.RESULT_TOO_LARGE, "result of " + size

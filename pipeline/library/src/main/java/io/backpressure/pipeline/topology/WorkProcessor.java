@@ -14,6 +14,7 @@ import io.backpressure.pipeline.window.Window;
 import io.backpressure.pipeline.handler.PipelineRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -159,7 +160,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         return new KeyMode(context.getStateStore(PipelineTopology.KEY_ORDER_STORE), parts, decoder, handOffs, new KeyMode.Host() {
             @Override
             public Call admit(Record<byte[], byte[]> record, ProcessorRecordContext origin) {
-                return WorkProcessor.this.admit(record, origin, RetryState.first(clock.millis()), null, null);
+                return admitFirst(record, origin);
             }
 
             @Override
@@ -194,9 +195,9 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             Headers trusted = PipelineHeaders.withoutOwn(record.headers());
             Record<byte[], byte[]> request = trusted == record.headers() ? record : record.withHeaders(trusted);
             if (keyMode == null) {
-                admit(request, origin, RetryState.first(clock.millis()), null, null);
+                admitFirst(request, origin);
             } else if (keyMode.enter(request, origin)) {
-                keyMode.headAdmitted(request, origin, admit(request, origin, RetryState.first(clock.millis()), null, null));
+                keyMode.headAdmitted(request, origin, admitFirst(request, origin));
             }
         } else {
             holdRetry(record, origin);
@@ -228,7 +229,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void admitRetry(RetryTimers.Released released) {
         ProcessorRecordContext origin = forwarder.currentRecordContext();
-        Call retry = admit(released.record(), origin, released.state(), released.timerKey(), null);
+        Call retry = admit(released.record(), origin, released.state(), released.timerKey(), null, clock.millis());
         if (keyMode != null) {
             keyMode.retryAdmitted(released.record(), origin, retry);
         }
@@ -251,8 +252,14 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      *
      * @return the call, in flight or queued for a slot; null when it was answered at once or dropped
      */
+    private Call admitFirst(Record<byte[], byte[]> request, ProcessorRecordContext origin) {
+        long now = clock.millis();
+        return admit(request, origin, RetryState.first(now), null, null, now);
+    }
+
+    /** @param nowMs the clock as the caller read it: one read per record, since each costs tens of nanoseconds */
     private Call admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey,
-                       PersistedCalls.Slot slot) {
+                       PersistedCalls.Slot slot, long nowMs) {
         PipelineRecord<?, ?> request;
         try {
             request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), state.attempt());
@@ -261,7 +268,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     record, origin, timerKey, slot, null);
             return null;
         }
-        Fate.Drop late = parts.retryPolicy().beforeCall(state, request.deadline(), clock.instant());
+        Fate.Drop late = request.deadline() == null ? null
+                : parts.retryPolicy().beforeCall(state, request.deadline(), Instant.ofEpochMilli(nowMs));
         if (late != null) {
             emitOutcome(parts.router().drop(record, origin, late.reason(), late.error(), state.attempt() - 1, request.requestId()),
                     record, origin, timerKey, slot, null);
@@ -301,7 +309,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         parts.instance().stats().callsResumed(restored.size());
         for (PersistedCalls.Slot slot : restored) {
             PersistedCalls.Stored stored = slot.stored();
-            admit(stored.record(), forwarder.currentRecordContext(), stored.state(), null, slot);
+            admit(stored.record(), forwarder.currentRecordContext(), stored.state(), null, slot, clock.millis());
         }
     }
 
