@@ -1,6 +1,7 @@
 package io.backpressure.pipeline.topology;
 
 import io.backpressure.pipeline.metrics.PipelineStats;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Measures how long each commit holds a stream thread, and how much of that is the pipeline's own pre-commit hooks.
@@ -13,6 +14,8 @@ final class CommitHolds {
     private final PipelineStats stats;
     /** Per stream thread: when its current commit's first hook started (0 outside a commit), and its hooks' total. */
     private final ThreadLocal<long[]> current = ThreadLocal.withInitial(() -> new long[2]);
+    /** How many threads are in a commit: {@link #working} runs before every record, and is a single read when none is. */
+    private final AtomicInteger inCommit = new AtomicInteger();
 
     CommitHolds(PipelineStats stats) {
         this.stats = stats;
@@ -25,6 +28,7 @@ final class CommitHolds {
         if (commit[0] == 0) {
             commit[0] = now;
             commit[1] = 0;
+            inCommit.incrementAndGet();
         }
         return now;
     }
@@ -35,10 +39,14 @@ final class CommitHolds {
 
     /** The thread is processing again: a commit it was in, if any, has ended. */
     void working() {
+        if (inCommit.get() == 0) {
+            return;
+        }
         long[] commit = current.get();
         if (commit[0] != 0) {
             stats.commitHeld(System.nanoTime() - commit[0], commit[1]);
             commit[0] = 0;
+            inCommit.decrementAndGet();
         }
     }
 }
