@@ -183,7 +183,11 @@ public final class Window {
     }
 
     private void recordInFlight() {
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        int now = inFlight.incrementAndGet();
+        // Read first: a write to the shared maximum on every call, new or not, was a visible part of a slot's cost.
+        if (now > maxInFlight.get()) {
+            maxInFlight.accumulateAndGet(now, Math::max);
+        }
     }
 
     /** A fair semaphore whose total can shrink below the permits in use. */
