@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * The pipeline's {@code run} command in a JVM of its own, so a benchmark or a test can kill it with SIGKILL like a
- * crashed host. Its settings go on the command line as {@code --set name=value}; its output goes to a log file.
+ * crashed host. Its settings go on the command line as {@code --set name=value}; its output goes to a log file. A
+ * benchmark's baseline can run in one too, where it must start as cold as a fresh deployment.
  */
 public final class AppJvm implements AutoCloseable {
     private final Process process;
@@ -27,22 +28,29 @@ public final class AppJvm implements AutoCloseable {
     }
 
     public static AppJvm start(ConfigLoader config, Path log) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        for (Map.Entry<String, String> e : config.effectiveValues().entrySet()) {
+            args.add("--set");
+            args.add(e.getKey() + "=" + e.getValue());
+        }
+        return startMain("io.backpressure.pipeline.cli.PipelineCli", args, log);
+    }
+
+    /** {@code mainClass} of this JVM's class path in a JVM of its own, with the same class-data archive as the app's. */
+    static AppJvm startMain(String mainClass, List<String> args, Path log) {
         // Absolute, so the child finds the classes whichever directory it runs in and however this JVM was started.
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(classDataOptions(classpath));
-        command.addAll(List.of("-cp", classpath, "io.backpressure.pipeline.cli.PipelineCli", "run"));
-        for (Map.Entry<String, String> e : config.effectiveValues().entrySet()) {
-            command.add("--set");
-            command.add(e.getKey() + "=" + e.getValue());
-        }
+        command.addAll(List.of("-cp", classpath, mainClass));
+        command.addAll(args);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new AppJvm(process, log);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the app in its own JVM: " + e.getMessage(), e);
+            throw new UncheckedIOException("could not start " + mainClass + " in its own JVM: " + e.getMessage(), e);
         }
     }
 
