@@ -42,6 +42,7 @@ final class Launcher {
     private final CallTimeouts timeouts;
     private final Object startLock = new Object();
     private volatile Thread thread;
+    private volatile boolean closed;
 
     Launcher(int capacity, Window window, CallTimeouts timeouts) {
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -62,6 +63,7 @@ final class Launcher {
      *
      * @param whileWaiting run between short waits (the task forwards its finished calls meanwhile)
      * @return false when the queue stayed full for the whole wait
+     * @throws IllegalStateException when the launcher is closed: nothing would ever start the call
      */
     boolean offer(Lane lane, Call call, long nanos, Runnable whileWaiting) throws InterruptedException {
         startOnce();
@@ -69,6 +71,11 @@ final class Launcher {
         long deadline = System.nanoTime() + nanos;
         queued.incrementAndGet();
         while (!queue.offer(launch, SLICE_NANOS, TimeUnit.NANOSECONDS)) {
+            if (closed) {
+                queued.decrementAndGet();
+                throw new IllegalStateException("the pipeline was closed while a stream thread still admits records, so no queued "
+                        + "call can start: close Kafka Streams first, then the pipeline");
+            }
             whileWaiting.run();
             if (System.nanoTime() > deadline) {
                 queued.decrementAndGet();
@@ -150,6 +157,7 @@ final class Launcher {
 
     /** Stops the thread; calls still queued are not started (their tasks are closed, their requests read again). */
     void close() {
+        closed = true;
         synchronized (startLock) {
             if (thread != null) {
                 thread.interrupt();
