@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -153,6 +154,11 @@ public final class BenchEnvironment implements AutoCloseable {
      * change from zero and of reaching the target. Bounded by {@code timeout}.
      */
     public long[] timeUntil(LongSupplier progress, long target, Duration timeout, Duration pollEvery) {
+        return timeUntil(progress, target, timeout, pollEvery, first -> { });
+    }
+
+    /** As {@link #timeUntil(LongSupplier, long, Duration, Duration)}, telling {@code onFirst} the first progress it sees. */
+    public long[] timeUntil(LongSupplier progress, long target, Duration timeout, Duration pollEvery, LongConsumer onFirst) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long first = -1;
         long lastReport = System.nanoTime();
@@ -161,6 +167,7 @@ public final class BenchEnvironment implements AutoCloseable {
             long t = System.nanoTime();
             if (first < 0 && now > 0) {
                 first = t;
+                onFirst.accept(now);
             }
             if (now >= target) {
                 return new long[] {first, t};

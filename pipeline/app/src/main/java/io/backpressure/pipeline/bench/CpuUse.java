@@ -7,7 +7,9 @@ import java.lang.management.ThreadMXBean;
 /**
  * CPU time spent during a run, per record: by the whole JVM, and by the stream threads of one application (Kafka
  * Streams names them after the application id). Unlike throughput, CPU time per record barely moves when other
- * processes on a shared machine take the cores for a while, so it shows where a variant's extra cost is.
+ * processes on a shared machine take the cores for a while, so it shows where a variant's extra cost is. Counted from
+ * the first result on, like throughput: before it, the application starts (opening and restoring state stores took
+ * a quarter of the pipeline's extra stream-thread time over a stateless pass-through), which is not a cost per record.
  */
 final class CpuUse {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -17,20 +19,40 @@ final class CpuUse {
     }
 
     private final String applicationId;
-    private final long processNanosAtStart;
+    private Totals atFirstResults;
+    private long recordsAtFirstResults;
+
+    /** The application's stream threads' CPU nanoseconds and allocated bytes so far, and the JVM's CPU nanoseconds. */
+    private record Totals(long streamNanos, long streamBytes, long processNanos) {
+    }
 
     private CpuUse(String applicationId) {
         this.applicationId = applicationId;
-        this.processNanosAtStart = processCpuNanos();
     }
 
-    /** Starts measuring before the application's threads exist, so their whole CPU time counts. */
-    static CpuUse start(String applicationId) {
+    static CpuUse of(String applicationId) {
         return new CpuUse(applicationId);
+    }
+
+    /** The first results have appeared, {@code records} of them: the application has started, counting begins. */
+    void firstResults(long records) {
+        atFirstResults = totals();
+        recordsAtFirstResults = records;
     }
 
     /** Measured while the application still runs: its stream threads must be alive to be read. */
     PerRecord perRecord(long records) {
+        if (atFirstResults == null) {
+            throw new IllegalStateException("firstResults was not called for " + applicationId);
+        }
+        Totals now = totals();
+        long counted = Math.max(1, records - recordsAtFirstResults);
+        return new PerRecord((now.streamNanos() - atFirstResults.streamNanos()) / 1e3 / counted,
+                (now.processNanos() - atFirstResults.processNanos()) / 1e3 / counted,
+                (double) (now.streamBytes() - atFirstResults.streamBytes()) / counted);
+    }
+
+    private Totals totals() {
         long streamNanos = 0;
         long streamBytes = 0;
         for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
@@ -39,8 +61,7 @@ final class CpuUse {
                 streamBytes += Math.max(0, allocatedBytes(info.getThreadId()));
             }
         }
-        long processNanos = processCpuNanos() - processNanosAtStart;
-        return new PerRecord(streamNanos / 1e3 / records, processNanos / 1e3 / records, (double) streamBytes / records);
+        return new Totals(streamNanos, streamBytes, processCpuNanos());
     }
 
     /** CPU per call of {@code calls} runs of {@code call}: on the calling thread (in the stream threads' column) and in the whole JVM. */

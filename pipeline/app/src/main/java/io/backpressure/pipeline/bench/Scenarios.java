@@ -155,10 +155,11 @@ final class Scenarios {
         String appId = config.kafka().applicationId() + "-pass-r" + round;
         props.put("application.id", appId);
         long before = env.endOffsets(output);
-        CpuUse cpu = CpuUse.start(appId);
+        CpuUse cpu = CpuUse.of(appId);
         try (KafkaStreams streams = new KafkaStreams(PassThrough.build(config.topics().input(), output, requests, results), props)) {
             streams.start();
-            long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20));
+            long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20),
+                    cpu::firstResults);
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
             env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record (%s)%n", round,
                     run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), loopFigures(streams));
@@ -209,10 +210,10 @@ final class Scenarios {
                 .set("pipeline.window.capacity", Integer.toString(base.window().capacity()))
                 .load();
         long before = env.endOffsets(config.topics().results());
-        CpuUse cpu = CpuUse.start(appId);
+        CpuUse cpu = CpuUse.of(appId);
         try (PipelineApp app = PipelineApp.start(config, handler)) {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
-                    Duration.ofMillis(20));
+                    Duration.ofMillis(20), cpu::firstResults);
             Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
             env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record "
                     + "(max in flight %d, mean call %.2f ms; %s)%n", label, run.perSecond(), run.streamThreadMicros(),
