@@ -22,8 +22,11 @@ final class CpuUse {
     private Totals atFirstResults;
     private long recordsAtFirstResults;
 
-    /** The application's stream threads' CPU nanoseconds and allocated bytes so far, and the JVM's CPU nanoseconds. */
-    private record Totals(long streamNanos, long streamBytes, long processNanos) {
+    /**
+     * The application's stream threads' CPU nanoseconds and allocated bytes so far, the JVM's CPU nanoseconds, and the
+     * milliseconds its JIT compilers have spent.
+     */
+    private record Totals(long streamNanos, long streamBytes, long processNanos, long compileMillis) {
     }
 
     private CpuUse(String applicationId) {
@@ -61,7 +64,15 @@ final class CpuUse {
                 streamBytes += Math.max(0, allocatedBytes(info.getThreadId()));
             }
         }
-        return new Totals(streamNanos, streamBytes, processCpuNanos());
+        return new Totals(streamNanos, streamBytes, processCpuNanos(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+    }
+
+    /**
+     * How long the JIT compiled since the first results, on the same two cores: apps of several variants in one JVM
+     * make it compile Kafka's hot methods again when a variant takes branches the one before did not.
+     */
+    long compileMillisSinceFirstResults() {
+        return totals().compileMillis() - atFirstResults.compileMillis();
     }
 
     /** CPU per call of {@code calls} runs of {@code call}: on the calling thread (in the stream threads' column) and in the whole JVM. */

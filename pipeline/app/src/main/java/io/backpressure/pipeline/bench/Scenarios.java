@@ -92,7 +92,9 @@ final class Scenarios {
                         "pipeline", median(pipe, Run::processMicros), "async", median(async, Run::processMicros)))
                 .put("streamThreadBytesPerRecord", Map.of("passThrough", median(pass, Run::streamThreadBytes),
                         "pipeline", median(pipe, Run::streamThreadBytes), "async", median(async, Run::streamThreadBytes)))
-                .put("asyncHopCpuMicrosPerCall", Map.of("callingThread", hop.streamThreads(), "process", hop.process()));
+                .put("asyncHopCpuMicrosPerCall", Map.of("callingThread", hop.streamThreads(), "process", hop.process()))
+                .put("jitCompileMillisPerRun", Map.of("passThrough", median(pass, r -> r.compileMillis()),
+                        "pipeline", median(pipe, r -> r.compileMillis()), "async", median(async, r -> r.compileMillis())));
     }
 
     /**
@@ -160,9 +162,9 @@ final class Scenarios {
             streams.start();
             long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20),
                     cpu::firstResults);
-            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record (%s)%n", round,
-                    run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), loopFigures(streams));
+            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records), cpu.compileMillisSinceFirstResults());
+            env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record, JIT %d ms (%s)%n",
+                    round, run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), run.compileMillis(), loopFigures(streams));
             return run;
         }
     }
@@ -184,8 +186,8 @@ final class Scenarios {
                 .mapToDouble(v -> ((Number) v).doubleValue()).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
     }
 
-    /** Throughput from the first result to the last, and the CPU each record took. */
-    private record Run(double perSecond, CpuUse.PerRecord cpu) {
+    /** Throughput from the first result to the last, the CPU each record took, and how long the JIT compiled meanwhile. */
+    private record Run(double perSecond, CpuUse.PerRecord cpu, long compileMillis) {
         double streamThreadMicros() {
             return cpu.streamThreads();
         }
@@ -214,10 +216,11 @@ final class Scenarios {
         try (PipelineApp app = PipelineApp.start(config, handler)) {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
                     Duration.ofMillis(20), cpu::firstResults);
-            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records));
-            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record "
+            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records), cpu.compileMillisSinceFirstResults());
+            env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record, JIT %d ms "
                     + "(max in flight %d, mean call %.2f ms; %s)%n", label, run.perSecond(), run.streamThreadMicros(),
-                    run.streamThreadBytes(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis(), loopFigures(app.streams()));
+                    run.streamThreadBytes(), run.compileMillis(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis(),
+                    loopFigures(app.streams()));
             return run;
         }
     }
