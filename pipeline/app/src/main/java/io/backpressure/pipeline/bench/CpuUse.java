@@ -43,16 +43,25 @@ final class CpuUse {
         recordsAtFirstResults = records;
     }
 
-    /** Measured while the application still runs: its stream threads must be alive to be read. */
-    PerRecord perRecord(long records) {
+    /** Per-record figures since the first results, and how long the JIT compiled meanwhile (a total, not per record). */
+    record SinceFirstResults(PerRecord perRecord, long compileMillis) {
+    }
+
+    /**
+     * Measured while the application still runs: its stream threads must be alive to be read. The JIT's time is shown
+     * beside: apps of several variants in one JVM make it compile Kafka's hot methods again when a variant takes
+     * branches the one before did not, on the same two cores.
+     */
+    SinceFirstResults sinceFirstResults(long records) {
         if (atFirstResults == null) {
             throw new IllegalStateException("firstResults was not called for " + applicationId);
         }
         Totals now = totals();
         long counted = Math.max(1, records - recordsAtFirstResults);
-        return new PerRecord((now.streamNanos() - atFirstResults.streamNanos()) / 1e3 / counted,
+        PerRecord perRecord = new PerRecord((now.streamNanos() - atFirstResults.streamNanos()) / 1e3 / counted,
                 (now.processNanos() - atFirstResults.processNanos()) / 1e3 / counted,
                 (double) (now.streamBytes() - atFirstResults.streamBytes()) / counted);
+        return new SinceFirstResults(perRecord, now.compileMillis() - atFirstResults.compileMillis());
     }
 
     private Totals totals() {
@@ -67,13 +76,6 @@ final class CpuUse {
         return new Totals(streamNanos, streamBytes, processCpuNanos(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
     }
 
-    /**
-     * How long the JIT compiled since the first results, on the same two cores: apps of several variants in one JVM
-     * make it compile Kafka's hot methods again when a variant takes branches the one before did not.
-     */
-    long compileMillisSinceFirstResults() {
-        return totals().compileMillis() - atFirstResults.compileMillis();
-    }
 
     /** CPU per call of {@code calls} runs of {@code call}: on the calling thread (in the stream threads' column) and in the whole JVM. */
     static PerRecord ofCalls(long calls, Runnable call) {

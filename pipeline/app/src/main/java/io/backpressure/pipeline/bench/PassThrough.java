@@ -1,9 +1,12 @@
 package io.backpressure.pipeline.bench;
 
+import io.backpressure.pipeline.serde.AvroDeserializer;
+import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,7 +24,17 @@ final class PassThrough {
     private PassThrough() {
     }
 
-    static Topology build(String input, String output, Deserializer<WorkRequest> requests, Serializer<WorkResult> results) {
+    /** With the pipeline's own Avro serdes, reading the writer schemas from {@code registryUrl}. */
+    static Topology build(String input, String output, String registryUrl) {
+        Map<String, Object> serde = Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true);
+        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
+        requests.configure(serde, false);
+        AvroSerializer<WorkResult> results = new AvroSerializer<>();
+        results.configure(serde, false);
+        return build(input, output, requests, results);
+    }
+
+    private static Topology build(String input, String output, Deserializer<WorkRequest> requests, Serializer<WorkResult> results) {
         Topology topology = new Topology();
         topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), input);
         topology.addProcessor("map", () -> new Processor<byte[], byte[], byte[], byte[]>() {

@@ -1,9 +1,5 @@
 package io.backpressure.pipeline.bench;
 
-import io.backpressure.pipeline.serde.AvroDeserializer;
-import io.backpressure.pipeline.serde.AvroSerializer;
-import io.backpressure.schemas.WorkRequest;
-import io.backpressure.schemas.WorkResult;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -11,7 +7,6 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -46,12 +41,7 @@ final class PassThroughJvm {
         try (Reader reader = Files.newBufferedReader(Path.of(args[0]))) {
             props.load(reader);
         }
-        Map<String, Object> serde = Map.of("schema.registry.url", args[1], "specific.avro.reader", true);
-        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
-        requests.configure(serde, false);
-        AvroSerializer<WorkResult> results = new AvroSerializer<>();
-        results.configure(serde, false);
-        KafkaStreams streams = new KafkaStreams(PassThrough.build(args[2], args[3], requests, results), props);
+        KafkaStreams streams = new KafkaStreams(PassThrough.build(args[2], args[3], args[1]), props);
         Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
         streams.start();
     }

@@ -4,10 +4,7 @@ import io.backpressure.pipeline.app.PipelineApp;
 import io.backpressure.pipeline.config.PipelineConfig;
 import io.backpressure.pipeline.handler.Outcome;
 import io.backpressure.pipeline.handler.RequestHandler;
-import io.backpressure.pipeline.serde.AvroDeserializer;
-import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.schemas.WorkRequest;
-import io.backpressure.schemas.WorkResult;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -19,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 
 /** The window benchmarks of the {@code bench} command. */
 final class Scenarios {
@@ -148,21 +146,17 @@ final class Scenarios {
     }
 
     private static Run passThroughRun(BenchEnvironment env, PipelineConfig config, String output, long records, int round) {
-        Map<String, Object> serde = Map.of("schema.registry.url", config.kafka().schemaRegistryUrl(), "specific.avro.reader", true);
-        AvroDeserializer<WorkRequest> requests = new AvroDeserializer<>();
-        requests.configure(serde, false);
-        AvroSerializer<WorkResult> results = new AvroSerializer<>();
-        results.configure(serde, false);
         var props = config.streamsProperties();
         String appId = config.kafka().applicationId() + "-pass-r" + round;
         props.put("application.id", appId);
         long before = env.endOffsets(output);
         CpuUse cpu = CpuUse.of(appId);
-        try (KafkaStreams streams = new KafkaStreams(PassThrough.build(config.topics().input(), output, requests, results), props)) {
+        Topology topology = PassThrough.build(config.topics().input(), output, config.kafka().schemaRegistryUrl());
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             streams.start();
             long[] t = env.timeUntil(() -> env.endOffsets(output) - before, records, Duration.ofMinutes(10), Duration.ofMillis(20),
                     cpu::firstResults);
-            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records), cpu.compileMillisSinceFirstResults());
+            Run run = Run.of(records / ((t[1] - t[0]) / 1e9), cpu.sinceFirstResults(records));
             env.out().printf("  round %d pass-through: %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record, JIT %d ms (%s)%n",
                     round, run.perSecond(), run.streamThreadMicros(), run.streamThreadBytes(), run.compileMillis(), loopFigures(streams));
             return run;
@@ -188,6 +182,10 @@ final class Scenarios {
 
     /** Throughput from the first result to the last, the CPU each record took, and how long the JIT compiled meanwhile. */
     private record Run(double perSecond, CpuUse.PerRecord cpu, long compileMillis) {
+        static Run of(double perSecond, CpuUse.SinceFirstResults measured) {
+            return new Run(perSecond, measured.perRecord(), measured.compileMillis());
+        }
+
         double streamThreadMicros() {
             return cpu.streamThreads();
         }
@@ -216,7 +214,7 @@ final class Scenarios {
         try (PipelineApp app = PipelineApp.start(config, handler)) {
             long[] t = env.timeUntil(() -> env.endOffsets(config.topics().results()) - before, records, Duration.ofMinutes(10),
                     Duration.ofMillis(20), cpu::firstResults);
-            Run run = new Run(records / ((t[1] - t[0]) / 1e9), cpu.perRecord(records), cpu.compileMillisSinceFirstResults());
+            Run run = Run.of(records / ((t[1] - t[0]) / 1e9), cpu.sinceFirstResults(records));
             env.out().printf("  %s %,.0f records/s, stream thread %.2f us CPU and %.0f bytes per record, JIT %d ms "
                     + "(max in flight %d, mean call %.2f ms; %s)%n", label, run.perSecond(), run.streamThreadMicros(),
                     run.streamThreadBytes(), run.compileMillis(), app.window().maxInFlight(), app.stats().meanHandlerLatencyMillis(),
