@@ -14,7 +14,7 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * One handler call of one request: the request, the record it came from (its original bytes are what a drop or a
  * retry carries), the record context its outcome is forwarded under, where it stands in its retries and, once
  * finished, the outcome. A call is the same object from dispatch to routing, so a task can keep the calls it has in
- * flight in a set.
+ * flight in a list ({@link UnpersistedCalls}).
  */
 final class Call {
     private static final VarHandle SUCCESSOR;
@@ -47,6 +47,10 @@ final class Call {
     private volatile Call successor;
     /** The successor this call's completion started; written before the call is queued as finished, read after. */
     private Call handedOff;
+    /** Links of {@link UnpersistedCalls}, which owns them: written and read on the stream thread only. */
+    boolean unpersisted;
+    Call olderUnpersisted;
+    Call newerUnpersisted;
 
     /**
      * @param request  the record as its handler sees it

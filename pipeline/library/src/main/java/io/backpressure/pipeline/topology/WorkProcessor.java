@@ -16,10 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
@@ -70,7 +68,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      */
     private FinishedCalls finished;
     /** First attempts in flight that no commit has persisted yet (persist mode). */
-    private Set<Call> unpersisted;
+    private UnpersistedCalls unpersisted;
     private final RandomGenerator random;
     private final Clock clock;
     private StreamThreadForwarder<byte[], byte[]> forwarder;
@@ -110,7 +108,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         finished = new FinishedCalls();
-        unpersisted = new HashSet<>();
+        unpersisted = new UnpersistedCalls();
         open = new AtomicBoolean(true);
         held = 0;
         restoredResumed = false;
@@ -416,8 +414,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (timers != null) {
             timers.beforeCommit();
         }
-        persistedCalls.persist(unpersisted);
-        unpersisted.clear();
+        persistedCalls.persist(unpersisted.takeAll());
         committing();
         commitHolds.hookDone(started);
     }
@@ -441,9 +438,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void forward(Call call) {
         held--;
-        if (!unpersisted.isEmpty()) {
-            unpersisted.remove(call);
-        }
+        unpersisted.remove(call);
         if (keyMode != null) {
             keyMode.forwarding(call);
         }
