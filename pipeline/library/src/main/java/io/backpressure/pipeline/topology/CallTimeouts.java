@@ -31,7 +31,7 @@ public final class CallTimeouts {
 
     /** Times out every call past its deadline, whichever task it belongs to. */
     void expireOverdue() {
-        // Runs before every record: the clock is read only when an unsettled call is at the head.
+        // The clock is read only when an unsettled call is at the head: with nothing in flight, none is.
         long now = 0;
         boolean clockRead = false;
         synchronized (this) {
