@@ -22,16 +22,20 @@ import org.apache.kafka.streams.Topology;
 final class Scenarios {
     private static final Outcome<byte[]> INSTANT_SUCCESS = Outcome.success(new byte[0]);
 
-    /** Rounds of the overhead scenario after its warm-up; five, as single rounds on a shared machine move by a quarter. */
-    private static final int MEASURED_ROUNDS = 5;
+    /**
+     * Rounds of the overhead scenario after its warm-up: six, as single rounds on a shared machine move by a quarter,
+     * and a multiple of the three variants, so each starts as many rounds as the others.
+     */
+    private static final int MEASURED_ROUNDS = 6;
 
     private Scenarios() {
     }
 
     /**
-     * Pipeline with an instant handler vs a plain pass-through, same serdes and data. One warm-up round, then five
-     * measured rounds, each running the three variants in turn; each figure is the median of its measured rounds, since
-     * a single run of a few seconds on a shared machine moves by a quarter either way, and the spread is printed beside.
+     * Pipeline with an instant handler vs a plain pass-through, same serdes and data. One warm-up round, then six
+     * measured rounds, each running the three variants in turn, starting with a different one each round; each figure
+     * is the median of its measured rounds, since a single run of a few seconds on a shared machine moves by a quarter
+     * either way, and the spread is printed beside.
      * Last, the async variant's thread hop is measured alone ({@link #executorHop}).
      */
     static BenchResult overhead(BenchEnvironment env, long records) {
@@ -48,15 +52,24 @@ final class Scenarios {
         CpuUse.PerRecord hop;
         try {
             for (int round = 0; round <= MEASURED_ROUNDS; round++) {
-                Run p = passThroughRun(env, config, passOut, records, round);
-                Run s = pipelineRun(env, config.kafka().applicationId() + "-r" + round, config, records,
-                        (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), "round " + round + " pipeline:");
-                Run a = pipelineRun(env, config.kafka().applicationId() + "-async-r" + round, config, records,
-                        (request, attempt) -> CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other), "round " + round + " async:   ");
+                Run[] runs = new Run[3];
+                // Each round starts with the next variant. In one JVM, the run after another variant's pays for the JIT
+                // compiling Kafka's methods again for branches the other did not take: no variant always comes second.
+                for (int k = 0; k < runs.length; k++) {
+                    int variant = (round + k) % runs.length;
+                    runs[variant] = switch (variant) {
+                        case 0 -> passThroughRun(env, config, passOut, records, round);
+                        case 1 -> pipelineRun(env, config.kafka().applicationId() + "-r" + round, config, records,
+                                (request, attempt) -> CompletableFuture.completedFuture(INSTANT_SUCCESS), "round " + round + " pipeline:");
+                        default -> pipelineRun(env, config.kafka().applicationId() + "-async-r" + round, config, records,
+                                (request, attempt) -> CompletableFuture.supplyAsync(() -> INSTANT_SUCCESS, other),
+                                "round " + round + " async:   ");
+                    };
+                }
                 if (round > 0) {
-                    pass.add(p);
-                    pipe.add(s);
-                    async.add(a);
+                    pass.add(runs[0]);
+                    pipe.add(runs[1]);
+                    async.add(runs[2]);
                 }
             }
             hop = executorHop(other, median(pass, Run::streamThreadMicros));
