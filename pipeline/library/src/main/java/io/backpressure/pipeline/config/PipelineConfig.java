@@ -114,6 +114,9 @@ public record PipelineConfig(KafkaSettings kafka, TopicSettings topics, DecodeSe
         // Kafka recommends it, warns at every start without it, and makes it the default in 5.0; a topology without
         // global stores behaves the same either way.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Again for the main consumer: Kafka Streams' partition assignor builds a StreamsConfig of the consumer's
+        // settings, which leave this one out, and that logged the same warning for every stream thread at every start.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         // A stream thread polls again, and so takes part in a rebalance, only once it has handed every record of its
         // last poll to the window; with the window full that takes as long as the window needs to work through them.
         // Kafka Streams' 1,000 records per poll kept a newcomer out of its partitions for minutes beside a window of slow

@@ -71,6 +71,16 @@ class ConfigLoaderTest {
         return configs;
     }
 
+    /**
+     * Kafka Streams' partition assignor reads its Streams settings from the main consumer's: without the flag there, it
+     * warned at every start, once per stream thread, that the processing exception handler was off for the global thread.
+     */
+    @Test
+    void thePartitionAssignorSeesTheGlobalThreadsProcessingExceptionHandlerEnabled() {
+        Map<String, Object> assignorSettings = mainConsumer(new ConfigLoader());
+        assertEquals("true", String.valueOf(assignorSettings.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)));
+    }
+
     @Test
     void badValueNamesTheSettingAndTheValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
