@@ -7,6 +7,7 @@ import io.backpressure.pipeline.handler.RequestHandler;
 import io.backpressure.pipeline.health.HealthGate;
 import io.backpressure.pipeline.health.Probe;
 import io.backpressure.pipeline.lag.LagMonitor;
+import io.backpressure.pipeline.metrics.CoarseWallClock;
 import io.backpressure.pipeline.metrics.InstanceGauges;
 import io.backpressure.pipeline.metrics.PipelineStats;
 import io.backpressure.pipeline.retry.ReleaseLateness;
@@ -24,6 +25,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.backpressure.schemas.WorkRequest;
 import io.backpressure.schemas.WorkResult;
 import java.time.Clock;
@@ -105,7 +107,9 @@ public final class PipelineApp implements AutoCloseable {
                 : Probe.url(config.health().probeUrl(), config.window().handlerTimeout());
         HealthGate health = new HealthGate(config.health().pauseAfterFailures(), config.health().probeInterval(),
                 config.health().maxProbeInterval(), probe, holder, System.nanoTime());
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Every call's latency is recorded; a coarse wall time spares the timer two clock reads per call.
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
+                CoarseWallClock.shared());
         // Every series names its application, so one Prometheus (and one dashboard) can tell several pipelines apart.
         registry.config().commonTags("application", config.kafka().applicationId());
         InstanceState instance = InstanceState.of(config, health::record, registry);
