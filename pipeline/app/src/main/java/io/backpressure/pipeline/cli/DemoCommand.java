@@ -31,6 +31,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", description = "Everything in one command: start the local stack (or reuse a running one), run the pipeline, "
         + "produce requests, show progress, and account for every request id.")
 final class DemoCommand implements Callable<Integer> {
+    /** How long the demo waits, once every request is accounted for, to see the lag read 0. */
+    private static final Duration LAG_SETTLING_BOUND = Duration.ofSeconds(10);
+    private static final Duration LAG_POLL = Duration.ofMillis(20);
+
     @Mixin
     ConfigOptions options;
 
@@ -139,8 +143,7 @@ final class DemoCommand implements Callable<Integer> {
                 boolean allAccounted = sent && tally.results() + tally.dropped() >= count;
                 if (allAccounted || System.nanoTime() - lastReport > 1_000_000_000L) {
                     lastReport = System.nanoTime();
-                    long totalLag = lag.read(config.kafka().applicationId(), Set.of(config.topics().input())).stream()
-                            .mapToLong(PartitionLag::lag).sum();
+                    long totalLag = inputLag(lag, config);
                     out.printf("  %5.1fs produced=%,d results=%,d retries=%,d dropped=%,d in-flight=%,d lag=%,d%n",
                             (System.nanoTime() - start) / 1e9, produced.get(), tally.results(), app.stats().retriesScheduled(),
                             tally.dropped(), app.window().inFlight(), totalLag);
@@ -154,7 +157,40 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("accounted for %,d of %,d requests in %.1f s (%,.0f requests/s end to end)%n",
                     tally.results() + tally.dropped(), count, seconds, (tally.results() + tally.dropped()) / seconds);
             out.flush();
+            if (tally.results() + tally.dropped() >= count) {
+                reportLagSettling(lag, config, out);
+            }
             return tally.summarize(count, spec::requestId);
         }
+    }
+
+    /**
+     * The lag column counts from committed offsets, so it still shows the records since the last commit when the last
+     * result arrives. An instance that has caught up commits at once: this shows how soon the lag reads 0.
+     */
+    private static void reportLagSettling(LagReader lag, PipelineConfig config, PrintWriter out) {
+        long since = System.nanoTime();
+        long until = since + LAG_SETTLING_BOUND.toNanos();
+        long remaining;
+        while ((remaining = inputLag(lag, config)) > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(LAG_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        double seconds = (System.nanoTime() - since) / 1e9;
+        if (remaining == 0) {
+            out.printf("lag 0 on %s %.1f s after every request was accounted for%n", config.topics().input(), seconds);
+        } else {
+            out.printf("lag still %,d on %s %.1f s after every request was accounted for (commits come every "
+                    + "kafka.commit.interval.ms, and at once when caught up)%n", remaining, config.topics().input(), seconds);
+        }
+        out.flush();
+    }
+
+    private static long inputLag(LagReader lag, PipelineConfig config) {
+        return lag.read(config.kafka().applicationId(), Set.of(config.topics().input())).stream().mapToLong(PartitionLag::lag).sum();
     }
 }

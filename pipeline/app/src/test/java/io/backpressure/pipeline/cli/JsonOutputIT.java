@@ -37,6 +37,7 @@ class JsonOutputIT {
         assertEquals(0, summary.get("missing").asLong(), summary.toString());
         assertEquals(300, summary.get("results").asLong() + summary.get("dropped").asLong(), summary.toString());
         assertTrue(demo[2].contains("accounted for 300 of 300 requests"), "progress on standard error:\n" + demo[2]);
+        assertTrue(demo[2].contains("lag 0 on "), "the committed offsets caught up with the input:\n" + demo[2]);
     }
 
     private static String[] command(ConfigLoader settings, String... args) {
