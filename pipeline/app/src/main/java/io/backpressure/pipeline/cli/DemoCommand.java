@@ -34,6 +34,8 @@ final class DemoCommand implements Callable<Integer> {
     /** How long the demo waits, once every request is accounted for, to see the lag read 0. */
     private static final Duration LAG_SETTLING_BOUND = Duration.ofSeconds(10);
     private static final Duration LAG_POLL = Duration.ofMillis(20);
+    /** The produced column is refreshed this often, so it never reads far below the lag column it sits beside. */
+    private static final Duration PRODUCED_REFRESH = Duration.ofMillis(100);
 
     @Mixin
     ConfigOptions options;
@@ -130,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             long start = System.nanoTime();
             RequestProducer producer = new RequestProducer(clients, registry, config.topics().input(), Clock.systemUTC());
-            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set));
+            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set, PRODUCED_REFRESH));
             long deadline = start + waitAtMost.toNanos();
             long lastReport = 0;
             Tally tally = reader.tally();

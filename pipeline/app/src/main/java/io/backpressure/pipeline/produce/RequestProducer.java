@@ -5,6 +5,7 @@ import io.backpressure.pipeline.serde.AvroSerializer;
 import io.backpressure.schemas.WorkRequest;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -44,7 +45,12 @@ public final class RequestProducer {
      * @return the number of requests acknowledged
      */
     public long produce(ProduceSpec spec, LongConsumer progress) {
-        return produce(spec, progress, () -> false);
+        return produce(spec, progress, Duration.ofSeconds(1), () -> false);
+    }
+
+    /** As {@link #produce(ProduceSpec, LongConsumer)}, with {@code progress} called about every {@code progressEvery}. */
+    public long produce(ProduceSpec spec, LongConsumer progress, Duration progressEvery) {
+        return produce(spec, progress, progressEvery, () -> false);
     }
 
     /**
@@ -52,6 +58,10 @@ public final class RequestProducer {
      * says so: the requests sent are then numbers 0 to the returned count - 1.
      */
     public long produce(ProduceSpec spec, LongConsumer progress, BooleanSupplier stop) {
+        return produce(spec, progress, Duration.ofSeconds(1), stop);
+    }
+
+    private long produce(ProduceSpec spec, LongConsumer progress, Duration progressEvery, BooleanSupplier stop) {
         requireTopic();
         AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
         serializer.configure(clients.serde(registryUrl, Map.of()), false);
@@ -82,7 +92,7 @@ public final class RequestProducer {
                         acked.incrementAndGet();
                     }
                 });
-                if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(1)) {
+                if (System.nanoTime() - lastProgress >= progressEvery.toNanos()) {
                     lastProgress = System.nanoTime();
                     progress.accept(acked.get());
                 }
