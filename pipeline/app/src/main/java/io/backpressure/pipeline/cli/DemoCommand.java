@@ -132,7 +132,8 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
             long start = System.nanoTime();
             RequestProducer producer = new RequestProducer(clients, registry, config.topics().input(), Clock.systemUTC());
-            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set, PRODUCED_REFRESH));
+            CompletableFuture<Long> sending =
+                    CompletableFuture.supplyAsync(() -> producer.produce(spec, produced::set, PRODUCED_REFRESH, () -> false));
             long deadline = start + waitAtMost.toNanos();
             long lastReport = 0;
             Tally tally = reader.tally();
@@ -168,7 +169,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * The lag column counts from committed offsets, so it still shows the records since the last commit when the last
-     * result arrives. An instance that has caught up commits at once: this shows how soon the lag reads 0.
+     * result arrives. An instance that has caught up commits at once (at most once a second): this shows how soon the
+     * lag reads 0.
      */
     private static void reportLagSettling(LagReader lag, PipelineConfig config, PrintWriter out) {
         long since = System.nanoTime();

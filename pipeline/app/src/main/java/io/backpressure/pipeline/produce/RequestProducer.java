@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Sends generated work requests to the input topic, optionally at a fixed rate, with idempotence on and acks=all. */
 public final class RequestProducer {
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
     private final ClientConfigs clients;
     private final String registryUrl;
     private final String topic;
@@ -45,12 +47,7 @@ public final class RequestProducer {
      * @return the number of requests acknowledged
      */
     public long produce(ProduceSpec spec, LongConsumer progress) {
-        return produce(spec, progress, Duration.ofSeconds(1), () -> false);
-    }
-
-    /** As {@link #produce(ProduceSpec, LongConsumer)}, with {@code progress} called about every {@code progressEvery}. */
-    public long produce(ProduceSpec spec, LongConsumer progress, Duration progressEvery) {
-        return produce(spec, progress, progressEvery, () -> false);
+        return produce(spec, progress, PROGRESS_EVERY, () -> false);
     }
 
     /**
@@ -58,10 +55,14 @@ public final class RequestProducer {
      * says so: the requests sent are then numbers 0 to the returned count - 1.
      */
     public long produce(ProduceSpec spec, LongConsumer progress, BooleanSupplier stop) {
-        return produce(spec, progress, Duration.ofSeconds(1), stop);
+        return produce(spec, progress, PROGRESS_EVERY, stop);
     }
 
-    private long produce(ProduceSpec spec, LongConsumer progress, Duration progressEvery, BooleanSupplier stop) {
+    /**
+     * As {@link #produce(ProduceSpec, LongConsumer, BooleanSupplier)},
+     * with {@code progress} called about every {@code progressEvery}.
+     */
+    public long produce(ProduceSpec spec, LongConsumer progress, Duration progressEvery, BooleanSupplier stop) {
         requireTopic();
         AvroSerializer<WorkRequest> serializer = new AvroSerializer<>();
         serializer.configure(clients.serde(registryUrl, Map.of()), false);

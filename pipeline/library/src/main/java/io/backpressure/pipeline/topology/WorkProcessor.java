@@ -338,7 +338,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         // Records arriving with nothing in flight: each is forwarded as it is processed, and a caught-up commit must wait
         // for them to stop anyway. Once they stop, ticks come at the interval again, so that commit is not late. Not
         // when this tick forwarded the last calls of a burst: the next tick, at the interval, may be the quiet one that
-        // commits (bench pc-workload: the commit came an idle tick, 50 ms, after the last result).
+        // commits (bench pc-workload: the commit came up to an idle tick, 50 ms, after the last result).
         if (recordsArrived && !callsAwaitedTick && held == 0) {
             forwardTimer.idle();
         }
