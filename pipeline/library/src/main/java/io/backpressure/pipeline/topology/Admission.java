@@ -25,12 +25,13 @@ final class Admission {
     /**
      * Starts or queues the call.
      *
+     * @param nowNanos the monotonic clock as the caller read it: the call's start if it starts now
      * @param forwardFinished forwards the task's finished calls without waiting
      * @return the call if the handler answered it at once, to be forwarded now; null when its outcome comes later
      */
-    Call admit(Call call, Runnable forwardFinished) {
+    Call admit(Call call, long nowNanos, Runnable forwardFinished) {
         if (launcher.isIdle() && window.tryAcquire()) {
-            return lane.dispatcher().dispatch(call);
+            return lane.dispatcher().dispatch(call, nowNanos);
         }
         try {
             if (!launcher.offer(lane, call, maxBlock.toNanos(), forwardFinished)) {

@@ -38,6 +38,8 @@ final class Call {
     private PersistedCalls.Slot slot;
     /** Written once by whichever thread settles the call; read on the stream thread after the queue hand-off. */
     private volatile Outcome<?> outcome;
+    /** When the call was settled ({@link System#nanoTime()}); written before {@link #outcome}, read after it. */
+    private long finishedNanos;
     /**
      * Key mode: the key's next request, prepared on the stream thread while this call runs, for the call's completion
      * to start at once ({@link #follow}); {@link #CLOSED} once the completion has looked. A VarHandle, not an atomic
@@ -133,7 +135,12 @@ final class Call {
         return handedOff;
     }
 
-    Call finished(Outcome<?> result) {
+    long finishedNanos() {
+        return finishedNanos;
+    }
+
+    Call finished(Outcome<?> result, long atNanos) {
+        this.finishedNanos = atNanos;
         this.outcome = result;
         return this;
     }

@@ -69,7 +69,11 @@ final class Dispatcher {
      * returned for the caller to forward at once. Otherwise returns null and the outcome arrives through the queue.
      */
     Call dispatch(Call call) {
-        long startNanos = System.nanoTime();
+        return dispatch(call, System.nanoTime());
+    }
+
+    /** @param startNanos {@link System#nanoTime()} as the caller just read it */
+    Call dispatch(Call call, long startNanos) {
         int inFlightAtStart = window.inFlight();
         CompletableFuture<? extends Outcome<?>> answer;
         try {
@@ -134,11 +138,12 @@ final class Dispatcher {
         if (releaseSlot) {
             window.release();
         }
-        long latencyNanos = System.nanoTime() - startNanos;
+        long endNanos = System.nanoTime();
+        long latencyNanos = endNanos - startNanos;
         tellWindow(outcome, startNanos, latencyNanos, inFlightAtStart);
         stats.handlerCall(outcome, TimeUnit.NANOSECONDS.toMillis(latencyNanos));
         listener.accept(outcome);
-        return call.finished(outcome);
+        return call.finished(outcome, endNanos);
     }
 
     /**

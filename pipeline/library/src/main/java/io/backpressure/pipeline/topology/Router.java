@@ -51,8 +51,8 @@ final class Router {
         return child.startsWith(DELAY_SINK_PREFIX);
     }
 
-    Routed route(Call call, RandomGenerator random) {
-        long nowMs = clock.millis();
+    /** @param nowMs when the call finished: the time its retry is due from, and its result's completion time */
+    Routed route(Call call, long nowMs, RandomGenerator random) {
         Fate fate = policy.afterCall(call.retry(), call.deadline(), call.outcome(), Instant.ofEpochMilli(nowMs), random);
         if (fate instanceof Fate.Retry retry) {
             return retry(call, retry, ((Outcome.RetryableFailure<?>) call.outcome()).error());

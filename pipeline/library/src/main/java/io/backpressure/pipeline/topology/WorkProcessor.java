@@ -71,6 +71,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private UnpersistedCalls unpersisted;
     private final RandomGenerator random;
     private final Clock clock;
+    /** Per-request time: a call's start and end, and the wall times derived from them. */
+    private final TaskClock time;
     private StreamThreadForwarder<byte[], byte[]> forwarder;
     private Dispatcher dispatcher;
     private Admission admission;
@@ -102,6 +104,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         this.parts = parts;
         this.random = random;
         this.clock = parts.clock();
+        this.time = TaskClock.of(clock);
     }
 
     @Override
@@ -229,7 +232,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private void admitRetry(RetryTimers.Released released) {
         ProcessorRecordContext origin = forwarder.currentRecordContext();
-        Call retry = admit(released.record(), origin, released.state(), released.timerKey(), null, clock.millis());
+        Call retry = admit(released.record(), origin, released.state(), released.timerKey(), null);
         if (keyMode != null) {
             keyMode.retryAdmitted(released.record(), origin, retry);
         }
@@ -253,21 +256,27 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
      * @return the call, in flight or queued for a slot; null when it was answered at once or dropped
      */
     private Call admitFirst(Record<byte[], byte[]> request, ProcessorRecordContext origin) {
-        long now = clock.millis();
-        return admit(request, origin, RetryState.first(now), null, null, now);
+        return admit(request, origin, null, null, null);
     }
 
-    /** @param nowMs the clock as the caller read it: one read per record, since each costs tens of nanoseconds */
-    private Call admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState state, Bytes timerKey,
-                       PersistedCalls.Slot slot, long nowMs) {
+    /**
+     * @param retried the state of a later attempt; null for a first attempt, whose state starts at the clock reading that
+     *                also starts its call (one read per record, since each costs tens of nanoseconds)
+     */
+    private Call admit(Record<byte[], byte[]> record, ProcessorRecordContext origin, RetryState retried, Bytes timerKey,
+                       PersistedCalls.Slot slot) {
+        int attempt = retried == null ? 1 : retried.attempt();
         PipelineRecord<?, ?> request;
         try {
-            request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), state.attempt());
+            request = parts.binding().read(decoder, record, origin.topic(), origin.partition(), origin.offset(), attempt);
         } catch (RequestDecoder.Undecodable undecodable) {
-            emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), state.attempt() - 1, null),
+            emitOutcome(parts.router().drop(record, origin, DropReason.UNDECODABLE, undecodable.getMessage(), attempt - 1, null),
                     record, origin, timerKey, slot, null);
             return null;
         }
+        long startNanos = time.nanos();
+        long nowMs = time.millis(startNanos);
+        RetryState state = retried == null ? RetryState.first(nowMs) : retried;
         Fate.Drop late = request.deadline() == null ? null
                 : parts.retryPolicy().beforeCall(state, request.deadline(), Instant.ofEpochMilli(nowMs));
         if (late != null) {
@@ -277,7 +286,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         held++;
         Call call = new Call(request, record, origin, state, timerKey, slot);
-        Call answeredAtOnce = admission.admit(call, forwardFinishedNow);
+        Call answeredAtOnce = admission.admit(call, startNanos, forwardFinishedNow);
         if (answeredAtOnce != null) {
             forward(answeredAtOnce);
             return null;
@@ -309,7 +318,7 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         parts.instance().stats().callsResumed(restored.size());
         for (PersistedCalls.Slot slot : restored) {
             PersistedCalls.Stored stored = slot.stored();
-            admit(stored.record(), forwarder.currentRecordContext(), stored.state(), null, slot, clock.millis());
+            admit(stored.record(), forwarder.currentRecordContext(), stored.state(), null, slot);
         }
     }
 
@@ -452,7 +461,8 @@ final class WorkProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (keyMode != null) {
             keyMode.forwarding(call);
         }
-        emitOutcome(parts.router().route(call, random), call.source(), call.origin(), call.timerKey(), call.slot(), call.handedOff());
+        Routed routed = parts.router().route(call, time.millis(call.finishedNanos()), random);
+        emitOutcome(routed, call.source(), call.origin(), call.timerKey(), call.slot(), call.handedOff());
     }
 
     /**
