@@ -3,7 +3,6 @@ package io.backpressure.pipeline.window;
 import io.backpressure.pipeline.config.Check;
 import io.backpressure.pipeline.config.WindowSettings;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -26,10 +25,13 @@ public final class Window {
     private static final long LOG_EVERY_NANOS = 30_000_000_000L;
     private final int capacity;
     private final int minLimit;
-    private final Slots slots;
     private final MeasuredLimit adaptive;
     /** What a refusal counts as: a call that took the whole timeout, so every law (Gradient2 ignores drops) backs off. */
     private final long refusalLatencyNanos;
+    /**
+     * The slots taken: a slot is free while this is below the limit. One counter for both, where a semaphore beside an
+     * in-flight count cost two more atomic updates per call.
+     */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     /** The thread waiting in {@link #awaitRoom}, and the free slots it waits for. */
@@ -56,25 +58,30 @@ public final class Window {
         this.adaptive = adaptive;
         this.refusalLatencyNanos = refusalLatencyNanos;
         this.limit = adaptive == null ? capacity : bounded(adaptive.getLimit());
-        this.slots = new Slots(limit);
         if (adaptive != null) {
             adaptive.notifyOnChange(this::applyLimit);
         }
     }
 
     public boolean tryAcquire() {
-        if (slots.tryAcquire()) {
-            recordInFlight();
-            return true;
+        int taken;
+        do {
+            taken = inFlight.get();
+            if (taken >= limit) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(taken, taken + 1));
+        // Read first: a write to the shared maximum on every call, new or not, was a visible part of a slot's cost.
+        if (taken + 1 > maxInFlight.get()) {
+            maxInFlight.accumulateAndGet(taken + 1, Math::max);
         }
-        return false;
+        return true;
     }
 
     public void release() {
-        inFlight.decrementAndGet();
-        slots.release();
+        int taken = inFlight.decrementAndGet();
         Thread waiter = roomWaiter;
-        if (waiter != null && slots.availablePermits() >= roomWanted) {
+        if (waiter != null && limit - taken >= roomWanted) {
             LockSupport.unpark(waiter);
         }
     }
@@ -89,7 +96,7 @@ public final class Window {
         roomWaiter = Thread.currentThread();
         try {
             // Set the waiter, then look: a release that frees the room after the look sees the waiter and unparks it.
-            if (slots.availablePermits() < wanted) {
+            if (limit - inFlight.get() < wanted) {
                 LockSupport.parkNanos(this, nanos);
             }
         } finally {
@@ -157,12 +164,11 @@ public final class Window {
             lastChange = why;
             logChange(why);
         }
+        // Lowered below the calls in flight, it leaves fewer than zero free: those calls finish without being replaced.
         limit = next;
-        if (change > 0) {
-            slots.release(change);
-        } else if (change < 0) {
-            // May leave fewer than zero free: the calls in flight above the new limit finish without being replaced.
-            slots.reducePermits(-change);
+        Thread waiter = roomWaiter;
+        if (change > 0 && waiter != null && next - inFlight.get() >= roomWanted) {
+            LockSupport.unpark(waiter);
         }
     }
 
@@ -182,23 +188,4 @@ public final class Window {
         return Math.max(minLimit, Math.min(capacity, proposed));
     }
 
-    private void recordInFlight() {
-        int now = inFlight.incrementAndGet();
-        // Read first: a write to the shared maximum on every call, new or not, was a visible part of a slot's cost.
-        if (now > maxInFlight.get()) {
-            maxInFlight.accumulateAndGet(now, Math::max);
-        }
-    }
-
-    /** A fair semaphore whose total can shrink below the permits in use. */
-    private static final class Slots extends Semaphore {
-        Slots(int permits) {
-            super(permits, true);
-        }
-
-        @Override
-        protected void reducePermits(int reduction) {
-            super.reducePermits(reduction);
-        }
-    }
 }
