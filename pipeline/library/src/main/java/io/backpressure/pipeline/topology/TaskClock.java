@@ -12,8 +12,9 @@ import java.util.function.LongSupplier;
  * plain pass-through's.
  *
  * <p>With the system clock, the wall time follows from the monotonic one through an anchor (a reading of both) renewed
- * at most {@value #ANCHOR_NANOS} ns after it was taken, so a step of the wall clock (an NTP correction) shows within a
- * second and slewing costs microseconds. With any other clock (a test's), every wall time is that clock's own reading.
+ * at most {@value #ANCHOR_NANOS} ns after it was taken, so a step of the wall clock shows within a second (NTP's
+ * slewing changes the rate of both clocks alike). With any other clock (a test's), every wall time is that clock's own
+ * reading.
  */
 final class TaskClock {
     static final long ANCHOR_NANOS = 1_000_000_000L;
@@ -64,9 +65,14 @@ final class TaskClock {
         return millis(nanos());
     }
 
+    /**
+     * The monotonic clock first, then the wall clock: derived times then run ahead of the wall clock by the time between
+     * the two reads (nanoseconds), never behind it, so an outcome is never stamped before the wall-clock time its call
+     * was released at.
+     */
     private void anchor() {
-        Instant now = wall.instant();
         anchorNanos = monotonic.getAsLong();
+        Instant now = wall.instant();
         anchorEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }
