@@ -60,11 +60,6 @@ final class TaskClock {
         return Math.floorDiv(anchorEpochNanos + (nanos - anchorNanos), 1_000_000L);
     }
 
-    /** The wall time now, in epoch milliseconds. */
-    long millis() {
-        return millis(nanos());
-    }
-
     /**
      * The monotonic clock first, then the wall clock: derived times then run ahead of the wall clock by the time between
      * the two reads (nanoseconds), never behind it, so an outcome is never stamped before the wall-clock time its call
