@@ -36,9 +36,13 @@ final class Call {
     private final Bytes timerKey;
     /** Where the in-flight store holds this call's request; set on the stream thread only. */
     private PersistedCalls.Slot slot;
-    /** Written once by whichever thread settles the call; read on the stream thread after the queue hand-off. */
-    private volatile Outcome<?> outcome;
-    /** When the call was settled ({@link System#nanoTime()}); written before {@link #outcome}, read after it. */
+    /**
+     * Written once by whichever thread settles the call, read on the stream thread after the finished-calls queue hands
+     * the call over (or on the stream thread that settled it): the queue orders the two, so a volatile write (a fence on
+     * every call) would add nothing.
+     */
+    private Outcome<?> outcome;
+    /** When the call was settled ({@link System#nanoTime()}); written and read as {@link #outcome} is. */
     private long finishedNanos;
     /**
      * Key mode: the key's next request, prepared on the stream thread while this call runs, for the call's completion

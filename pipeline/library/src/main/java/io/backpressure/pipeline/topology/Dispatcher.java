@@ -186,8 +186,13 @@ final class Dispatcher {
         private final long startNanos;
         private final int inFlightAtStart;
         private final long deadlineNanos;
-        private volatile CompletableFuture<? extends Outcome<?>> answer;
-        private volatile Call call;
+        /*
+         * Not volatile (a fence each when written): the entry is published to other threads by the queue of started calls
+         * and the future's callback list, and only the thread whose compare-and-set settled it takes the call and clears
+         * both. The expiry reads the future before settling, and uses it only if it wins.
+         */
+        private CompletableFuture<? extends Outcome<?>> answer;
+        private Call call;
 
         Pending(Call call, long startNanos, int inFlightAtStart, long deadlineNanos, CompletableFuture<? extends Outcome<?>> answer) {
             this.call = call;
