@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.backpressure.pipeline.config.WindowSettings;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -114,20 +112,10 @@ class AdaptiveWindowTest {
         for (int i = 0; i < 20; i++) {
             assertTrue(window.tryAcquire());
         }
-        CountDownLatch woken = new CountDownLatch(1);
-        Thread launcher = new Thread(() -> {
-            window.awaitRoom(1, TimeUnit.SECONDS.toNanos(30));
-            woken.countDown();
-        });
-        launcher.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (launcher.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        RoomWaiter launcher = RoomWaiter.waitingFor(window, 1);
         feed(window, 5, 20, false);
         assertTrue(window.limit() > 20, "limit raised to " + window.limit());
-        assertTrue(woken.await(10, TimeUnit.SECONDS), "woken by the raise, with every call still in flight, not by its 30 s bound");
-        launcher.join();
+        assertTrue(launcher.wokenSoon(), "woken by the raise, with every call still in flight, not by its 30 s bound");
         assertTrue(window.tryAcquire());
     }
 

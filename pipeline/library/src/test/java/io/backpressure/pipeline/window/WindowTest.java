@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,20 +28,10 @@ class WindowTest {
         for (int i = 0; i < 4; i++) {
             assertTrue(window.tryAcquire());
         }
-        CountDownLatch woken = new CountDownLatch(1);
-        Thread launcher = new Thread(() -> {
-            window.awaitRoom(2, TimeUnit.SECONDS.toNanos(30));
-            woken.countDown();
-        });
-        launcher.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (launcher.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        RoomWaiter launcher = RoomWaiter.waitingFor(window, 2);
         window.release();
         window.release();
-        assertTrue(woken.await(10, TimeUnit.SECONDS), "woken by the release that freed the second slot, not by its 30 s bound");
-        launcher.join();
+        assertTrue(launcher.wokenSoon(), "woken by the release that freed the second slot, not by its 30 s bound");
         assertEquals(2, window.inFlight());
     }
 
